@@ -1,0 +1,29 @@
+# CarDiag. `make demo` and `make test` do all set-up on a fresh Debian machine.
+SWIFT ?= swift
+STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
+CONFIG ?= debug
+
+.PHONY: all build release demo test test-unit test-captures bench system-packages clean
+
+all: build
+
+system-packages:
+	@Tools/install-system-packages
+
+build: system-packages
+	$(SWIFT) build $(STRICT_FLAGS)
+
+release: system-packages
+	$(SWIFT) build -c release $(STRICT_FLAGS)
+
+# The main job on a built-in default.
+demo: release
+	@Tools/demo
+
+# Every test tier.
+test: system-packages
+	$(SWIFT) build $(STRICT_FLAGS)
+	$(SWIFT) test $(STRICT_FLAGS)
+
+clean:
+	rm -rf .build

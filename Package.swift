@@ -1,0 +1,67 @@
+// swift-tools-version:6.2
+// CarDiag: vehicle diagnostic trouble codes from CAN to a fix path. Layers and rules: DESIGN.md in the
+// project's shared folder; imports point down the stack only.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "CarDiag",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cardiag", targets: ["cardiag"]),
+        .library(name: "CANCore", targets: ["CANCore"]),
+        .library(name: "CANLog", targets: ["CANLog"]),
+        .library(name: "ISOTP", targets: ["ISOTP"]),
+        .library(name: "DTC", targets: ["DTC"]),
+        .library(name: "UDS", targets: ["UDS"]),
+        .library(name: "KWP", targets: ["KWP"]),
+        .library(name: "OBD", targets: ["OBD"]),
+        .library(name: "Interpretation", targets: ["Interpretation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // Vocabulary: frames, ids, the transport protocol. Imports nothing of ours.
+        .target(name: "CANCore", swiftSettings: strict),
+        // System zlib, for gzip-compressed logs.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // Log readers and writers: candump, GVRET CSV, pcap/pcapng, Vector ASC, gzip.
+        .target(name: "CANLog", dependencies: ["CANCore", "CZlib"], swiftSettings: strict),
+        // ISO 15765-2 transport: codec, state machines without I/O, passive flow tracker, channel.
+        .target(name: "ISOTP", dependencies: ["CANCore"], swiftSettings: strict),
+        // SAE J2012 / ISO 14229 DTC model. Imports nothing of ours.
+        .target(name: "DTC", swiftSettings: strict),
+        // ISO 14229 UDS, KWP2000 on CAN and SAE J1979 OBD-II codecs.
+        .target(name: "UDS", dependencies: ["DTC"], swiftSettings: strict),
+        .target(name: "KWP", dependencies: ["DTC"], swiftSettings: strict),
+        .target(name: "OBD", dependencies: ["DTC"], swiftSettings: strict),
+        // Knowledge base (data, with sources) and whole-vehicle triage.
+        .target(
+            name: "Interpretation", dependencies: ["DTC"], resources: [.copy("KnowledgeBase")],
+            swiftSettings: strict),
+        // The command-line tool: thin commands, one renderer; the composition root.
+        .executableTarget(
+            name: "cardiag",
+            dependencies: [
+                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Interpretation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
+        .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
+        .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP"], swiftSettings: strict),
+        .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
+        .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
+        .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
+        .testTarget(
+            name: "cardiagTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// The KWP module; see DESIGN.md. Its types arrive with the issue that builds it.

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The exit statuses cardiag uses (the sysexits.h values where one fits).
+enum ExitStatus: Int32 {
+    case success = 0
+    /// Command-line usage error (EX_USAGE).
+    case usage = 64
+    /// Bad input data under `--strict` (EX_DATAERR).
+    case dataError = 65
+    /// An input file does not exist or cannot be opened (EX_NOINPUT).
+    case noInput = 66
+    /// An internal error (EX_SOFTWARE).
+    case software = 70
+}
+
+/// The one owner of stdout and stderr: buffered writes to standard output, unbuffered diagnostics on
+/// standard error, and whether each is a terminal (for colour and progress).
+final class Terminal: @unchecked Sendable {
+    // @unchecked: used from one task at a time (the running command); the buffer is never shared.
+    static let shared = Terminal()
+
+    private var outputBuffer: [UInt8] = []
+    private let flushThreshold = 1 << 16
+
+    /// True when standard error is a terminal (progress lines are shown only then).
+    let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    /// True when standard output is a terminal (colour is used only then).
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+
+    /// Appends `text` and a newline to standard output.
+    func line(_ text: String) {
+        outputBuffer.append(contentsOf: text.utf8)
+        outputBuffer.append(UInt8(ascii: "\n"))
+        if outputBuffer.count >= flushThreshold { flush() }
+    }
+
+    /// Appends raw bytes to standard output.
+    func write(_ bytes: some Sequence<UInt8>) {
+        outputBuffer.append(contentsOf: bytes)
+        if outputBuffer.count >= flushThreshold { flush() }
+    }
+
+    /// Writes a line to standard error at once (after flushing standard output, to keep the order).
+    func diagnostic(_ text: String) {
+        flush()
+        Self.writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+    }
+
+    /// Writes out everything buffered for standard output.
+    func flush() {
+        guard !outputBuffer.isEmpty else { return }
+        Self.writeAll(STDOUT_FILENO, outputBuffer)
+        outputBuffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // EPIPE and friends: the reader went away; nothing sensible left to do
+                }
+                offset += written
+            }
+        }
+    }
+}
