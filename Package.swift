@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "UDS", targets: ["UDS"]),
         .library(name: "KWP", targets: ["KWP"]),
         .library(name: "OBD", targets: ["OBD"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "Interpretation", targets: ["Interpretation"]),
     ],
     dependencies: [
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "UDS", dependencies: ["DTC"], swiftSettings: strict),
         .target(name: "KWP", dependencies: ["DTC"], swiftSettings: strict),
         .target(name: "OBD", dependencies: ["DTC"], swiftSettings: strict),
+        // Diagnostic conversations into findings: the report model, vehicle profiles (address maps), the
+        // passive decoder for logs and, later, the live client.
+        .target(name: "Diagnostics", dependencies: ["CANCore", "DTC"], swiftSettings: strict),
         // Knowledge base (data, with sources) and whole-vehicle triage.
         .target(
             name: "Interpretation", dependencies: ["DTC"], resources: [.copy("KnowledgeBase")],
@@ -50,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "cardiag",
             dependencies: [
-                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Interpretation",
+                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

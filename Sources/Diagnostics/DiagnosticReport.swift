@@ -1,0 +1,183 @@
+public import DTC
+
+/// One DTC as one positive response reported it. A code read twice is two records.
+public struct DTCRecord: Hashable, Sendable {
+    /// The code with its failure type and status, as the ECU sent them.
+    public var dtc: DiagnosticTroubleCode
+    /// The protocol of the response that carried it.
+    public var source: DiagnosticProtocol
+    /// The service and sub-function that carried it, as hex ("19 02", "13", "07").
+    public var service: String
+    /// When the response's last frame was seen, if the input had time.
+    public var timestamp: Duration?
+    /// The ECU that reported it.
+    public var ecu: ECUAddress
+
+    /// Creates a record.
+    public init(dtc: DiagnosticTroubleCode, source: DiagnosticProtocol, service: String, timestamp: Duration?, ecu: ECUAddress) {
+        self.dtc = dtc
+        self.source = source
+        self.service = service
+        self.timestamp = timestamp
+        self.ecu = ecu
+    }
+}
+
+/// A negative response an ECU gave (a value, not an error): which service it refused and why.
+public struct NegativeResponseRecord: Hashable, Sendable {
+    /// The refused service id.
+    public var serviceID: UInt8
+    /// The response code byte.
+    public var code: UInt8
+    /// The code's standard name ("responsePending", "serviceNotSupported"), or hex.
+    public var name: String
+    /// When it was seen.
+    public var timestamp: Duration?
+
+    /// Creates a record.
+    public init(serviceID: UInt8, code: UInt8, name: String, timestamp: Duration?) {
+        self.serviceID = serviceID
+        self.code = code
+        self.name = name
+        self.timestamp = timestamp
+    }
+}
+
+/// Everything one ECU's conversations showed.
+public struct ECUReport: Hashable, Sendable {
+    /// Where it was reached.
+    public var address: ECUAddress
+    /// Its name from the vehicle profile, when the profile knows the address.
+    public var name: String?
+    /// Its role in a Remote Connect diagnosis (from the profile; `.other` when unknown).
+    public var role: ECURole
+    /// Protocols seen in its positive responses.
+    public var protocols: Set<DiagnosticProtocol>
+    /// Services requested from it, by request service id, with how often.
+    public var servicesRequested: [UInt8: Int]
+    /// Whether it sent any response at all.
+    public var answered: Bool
+    /// Identification read from it: "vin", "applicationSoftware", "serialNumber", ... → text.
+    public var identification: [String: String]
+    /// The session its last positive session-control response (or DID F186) reported.
+    public var activeSession: UInt8?
+    /// Its DTC records, in the order seen.
+    public var dtcs: [DTCRecord]
+    /// Its negative responses (response-pending 0x78 runs included, each counted once per run).
+    public var negativeResponses: [NegativeResponseRecord]
+    /// Requests that got no final response before the input ended.
+    public var unansweredRequests: Int
+    /// Messages to or from it that could not be decoded.
+    public var undecodableMessages: Int
+
+    /// An empty report for `address`.
+    public init(address: ECUAddress, name: String? = nil, role: ECURole = .other) {
+        self.address = address
+        self.name = name
+        self.role = role
+        protocols = []
+        servicesRequested = [:]
+        answered = false
+        identification = [:]
+        activeSession = nil
+        dtcs = []
+        negativeResponses = []
+        unansweredRequests = 0
+        undecodableMessages = 0
+    }
+}
+
+/// What the DCM's conversations in a log showed (Toyota: 0x750/0x758, sub-address 0xC7).
+public struct DCMStatus: Hashable, Sendable {
+    /// The verdict triage starts from.
+    public enum Verdict: String, Hashable, Sendable, Codable {
+        /// It answered and reported no DTCs.
+        case healthy
+        /// It answered and reported DTCs.
+        case faultsPresent
+        /// Requests were sent to it and none was answered.
+        case notResponding
+        /// The bus itself was faulty (error frames, bus-off) around the DCM's conversation.
+        case busFault
+        /// Too little was seen to say.
+        case unknown
+    }
+
+    /// Whether it answered any request.
+    public var answered: Bool
+    /// What was asked of it (request service ids and counts).
+    public var requestsSent: Int
+    /// VIN, software and serial ids read.
+    public var identification: [String: String]
+    /// Active session, if seen.
+    public var activeSession: UInt8?
+    /// Its DTCs by state ("current", "pending", "history", "stored").
+    public var dtcsByState: [String: [DiagnosticTroubleCode]]
+    /// Its negative responses.
+    public var negativeResponses: [NegativeResponseRecord]
+    /// The verdict.
+    public var verdict: Verdict
+
+    /// Derives the DCM status from its ECU report (nil report: never addressed).
+    public init(report: ECUReport, busFaultSeen: Bool) {
+        answered = report.answered
+        requestsSent = report.servicesRequested.values.reduce(0, +)
+        identification = report.identification
+        activeSession = report.activeSession
+        var byState: [String: [DiagnosticTroubleCode]] = [:]
+        for record in report.dtcs {
+            let state = record.dtc.status?.summary.state ?? "stored"
+            if !(byState[state]?.contains(record.dtc) ?? false) { byState[state, default: []].append(record.dtc) }
+        }
+        dtcsByState = byState
+        negativeResponses = report.negativeResponses
+        if busFaultSeen {
+            verdict = .busFault
+        } else if !report.answered {
+            verdict = requestsSent > 0 ? .notResponding : .unknown
+        } else if !report.dtcs.isEmpty {
+            verdict = .faultsPresent
+        } else if report.servicesRequested.keys.contains(where: { [0x19, 0x13, 0x18].contains($0) }) {
+            verdict = .healthy
+        } else {
+            verdict = .unknown
+        }
+    }
+}
+
+/// Counts that account for every frame and message of a decode.
+public struct DecodeSummary: Hashable, Sendable {
+    /// Frames read from the input.
+    public var frames: Int = 0
+    /// Input lines or records skipped as malformed.
+    public var skippedLines: Int = 0
+    /// ISO-TP messages reassembled.
+    public var messages: Int = 0
+    /// Messages whose payload no codec could decode.
+    public var undecodableMessages: Int = 0
+    /// Frames by bucket: "message", "flowControl", "nonDiagnostic", and one per rejection reason.
+    public var frameBuckets: [String: Int] = [:]
+
+    /// An empty summary.
+    public init() {}
+}
+
+/// Everything a log (or, later, a scan) showed: per-ECU reports, every DTC record, the DCM's status.
+public struct DiagnosticReport: Hashable, Sendable {
+    /// ECU reports ordered by address.
+    public var ecus: [ECUReport]
+    /// Every DTC record in input order.
+    public var dtcs: [DTCRecord]
+    /// The DCM's status when the input holds its conversation.
+    public var dcmStatus: DCMStatus?
+    /// Counts.
+    public var summary: DecodeSummary
+
+    /// Creates a report.
+    public init(ecus: [ECUReport], dtcs: [DTCRecord], dcmStatus: DCMStatus?, summary: DecodeSummary) {
+        self.ecus = ecus
+        self.dtcs = dtcs
+        self.dcmStatus = dcmStatus
+        self.summary = summary
+    }
+}
