@@ -50,7 +50,8 @@ public enum LogFormat: String, CaseIterable, Hashable, Sendable, CustomStringCon
     /// Recognises a format from the first bytes of a (decompressed) log.
     ///
     /// Binary formats are told by their magic numbers. For text, each line parser is tried on the first
-    /// complete lines (up to `sampleLines`); the format whose parser recognises the most lines wins.
+    /// complete lines (up to `sampleLines`); the format whose parser recognises the most lines wins (frames count
+    /// twice as much as headers and comments).
     /// `isComplete` says whether `prefix` is the whole input (so its last line counts even without a newline).
     /// Returns nil when nothing fits.
     public static func detect(prefix: UnsafeRawBufferPointer, isComplete: Bool, sampleLines: Int = 32) -> LogFormat? {
@@ -81,7 +82,7 @@ public enum LogFormat: String, CaseIterable, Hashable, Sendable, CustomStringCon
                 case .frame: score += 2
                 case .metadata: score += 1
                 case .blank: break
-                case nil: score -= 1
+                case nil: break  // logs with bad lines must still be recognised
                 }
             }
             if score > 0, score > best?.score ?? 0 { best = (format, score) }

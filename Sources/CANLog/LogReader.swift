@@ -128,8 +128,7 @@ public final class LogReader {
                 try fill(atLeast: sniffLength)
             }
         } catch {
-            buffer.deallocate()
-            throw error
+            throw error  // deinit frees the buffer
         }
         let available = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
         if let given = options.format {
@@ -137,7 +136,6 @@ public final class LogReader {
         } else if let detected = LogFormat.detect(prefix: available, isComplete: sourceEnded) {
             format = detected
         } else {
-            buffer.deallocate()
             let reason =
                 available.isEmpty
                 ? "the input is empty, so its format cannot be detected"
@@ -145,12 +143,7 @@ public final class LogReader {
             throw LogError(.unknownFormat, at: LogLocation(file: name), reason)
         }
         text = TextLineParser(format: format.isText ? format : .candumpLog)
-        do {
-            if format == .pcap { try readPcapHeader() }
-        } catch {
-            buffer.deallocate()
-            throw error
-        }
+        if format == .pcap { try readPcapHeader() }
     }
 
     deinit { buffer.deallocate() }
