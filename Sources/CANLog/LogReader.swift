@@ -122,7 +122,7 @@ public final class LogReader {
             try fill(atLeast: sniffLength)
             if end - start >= 2, buffer[start] == 0x1F, buffer[start + 1] == 0x8B {
                 let prefix = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
-                self.source = GzipByteSource(base: source, prefix: prefix, name: name)
+                self.source = GzipByteSource(base: self.source, prefix: prefix, name: name)
                 isCompressed = true
                 (start, end, scanFrom, sourceEnded) = (0, 0, 0, false)
                 try fill(atLeast: sniffLength)
