@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
         .testTarget(
-            name: "cardiagTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
+            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "cardiag"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,155 @@
+import CANCore
+
+/// Parses the CSV that SavvyCAN and GVRET firmware write:
+///
+/// ```
+/// Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2,D3,D4,D5,D6,D7,D8
+/// 7254438300,000007DF,false,Rx,1,8,02,01,00,00,00,00,00,00,
+/// ```
+///
+/// The header names the columns, so files with and without `Dir`, and with a trailing comma, all read.
+/// Timestamps are microseconds (zero is allowed: some tools write no time). Ids are hex, with or without
+/// `0x`. The bus number becomes the interface name `bus<N>`. A length above 8 makes a CAN FD frame.
+public struct GVRETCSVParser: LogLineParser {
+    private struct Columns {
+        var timestamp = -1
+        var id = -1
+        var extended = -1
+        var bus = -1
+        var length = -1
+        var firstData = -1
+    }
+
+    private var columns: Columns?
+    private var busNames: [Int64: String] = [:]
+
+    /// Creates a parser; the first non-blank line must be the header.
+    public init() {}
+
+    public mutating func parse(line raw: UnsafeRawBufferPointer) throws(LineSyntaxError) -> ParsedLine {
+        let line = raw.droppingCarriageReturn
+        var cursor = LineCursor(line)
+        cursor.skipBlanks()
+        if cursor.isAtEnd { return .blank }
+        if line.hasPrefix("Time Stamp,", ignoringCase: true) {
+            columns = try Self.header(line)
+            return .metadata
+        }
+        guard let columns else {
+            throw cursor.failure("expected the CSV header 'Time Stamp,ID,Extended,Bus,LEN,D1,...'")
+        }
+        var timestamp = Duration.zero
+        var idValue: UInt32 = 0
+        var extended = false
+        var bus: Int64 = -1
+        var length = -1
+        var data = CANPayload()
+        var column = 0
+        cursor.index = 0
+        while true {
+            let fieldStart = cursor.index
+            let field = cursor.field(until: 0x2C)
+            var fieldCursor = LineCursor(field)
+            func fail(_ expected: String) -> LineSyntaxError {
+                var located = fieldCursor.failure(expected)
+                located.column += fieldStart
+                return located
+            }
+            switch column {
+            case columns.timestamp:
+                let (microseconds, digits) = fieldCursor.decimalNumber()
+                guard digits > 0 else { throw fail("expected a timestamp in microseconds") }
+                guard fieldCursor.isAtEnd else { throw fail("expected a timestamp in microseconds") }
+                timestamp = .microseconds(microseconds)
+            case columns.id:
+                if field.hasPrefix("0x", ignoringCase: true) { fieldCursor.index = 2 }
+                let (value, digits) = fieldCursor.hexNumber(maximumDigits: 8)
+                guard digits > 0, fieldCursor.isAtEnd else { throw fail("expected a hex CAN id") }
+                idValue = value
+            case columns.extended:
+                if field.equals("true", ignoringCase: true) || field.equals("1") {
+                    extended = true
+                } else if field.equals("false", ignoringCase: true) || field.equals("0") {
+                    extended = false
+                } else {
+                    throw fail("expected 'true' or 'false'")
+                }
+            case columns.bus:
+                let (value, digits) = fieldCursor.decimalNumber()
+                guard digits > 0, fieldCursor.isAtEnd else { throw fail("expected a bus number") }
+                bus = value
+            case columns.length:
+                let (value, digits) = fieldCursor.decimalNumber()
+                guard digits > 0, fieldCursor.isAtEnd, value <= 64 else { throw fail("expected a data length 0-64") }
+                length = Int(value)
+            default:
+                if column >= columns.firstData, columns.firstData >= 0, data.count < max(length, 0) {
+                    let (value, digits) = fieldCursor.hexNumber(maximumDigits: 2)
+                    guard digits > 0, fieldCursor.isAtEnd else { throw fail("expected a hex data byte") }
+                    data.append(UInt8(value))
+                }
+            }
+            column += 1
+            if cursor.isAtEnd { break }
+            cursor.index += 1  // ','
+        }
+        guard length >= 0 else { throw cursor.failure("expected a LEN column") }
+        guard data.count == length else {
+            throw cursor.failure(at: cursor.index, "expected \(length) data bytes, found only \(data.count)", code: .syntax)
+        }
+        guard let id = CANIdentifier(idValue, format: extended ? .extended : .standard) else {
+            throw LineSyntaxError(
+                .invalidFrame, column: 1,
+                "\(extended ? "extended" : "standard") CAN id \(Hex.string(idValue, digits: 3)) is out of range")
+        }
+        var kind = CANFrame.Kind.classic
+        if length > 8 {
+            guard CANPayload.isValidFDLength(length) else {
+                throw LineSyntaxError(
+                    .invalidFrame, column: 1,
+                    "CAN FD frame with \(length) data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)")
+            }
+            kind = .fd([])
+        }
+        var interface: String?
+        if bus >= 0 {
+            if let known = busNames[bus] {
+                interface = known
+            } else {
+                let name = "bus\(bus)"
+                if busNames.count < 64 { busNames[bus] = name }
+                interface = name
+            }
+        }
+        return .frame(CANFrame(unchecked: id, kind: kind, data: data, timestamp: timestamp, interface: interface))
+    }
+
+    private static func header(_ line: UnsafeRawBufferPointer) throws(LineSyntaxError) -> Columns {
+        var columns = Columns()
+        var cursor = LineCursor(line)
+        var column = 0
+        while true {
+            let field = cursor.field(until: 0x2C)
+            if field.equals("Time Stamp", ignoringCase: true) {
+                columns.timestamp = column
+            } else if field.equals("ID", ignoringCase: true) {
+                columns.id = column
+            } else if field.equals("Extended", ignoringCase: true) {
+                columns.extended = column
+            } else if field.equals("Bus", ignoringCase: true) {
+                columns.bus = column
+            } else if field.equals("LEN", ignoringCase: true) {
+                columns.length = column
+            } else if field.equals("D1", ignoringCase: true) {
+                columns.firstData = column
+            }
+            column += 1
+            if cursor.isAtEnd { break }
+            cursor.index += 1
+        }
+        guard columns.id >= 0, columns.length >= 0, columns.firstData > columns.length else {
+            throw LineSyntaxError(.syntax, column: 1, "expected a CSV header with ID, LEN and D1 columns")
+        }
+        return columns
+    }
+}
