@@ -155,6 +155,12 @@ public struct DecodeSummary: Hashable, Sendable {
     public var messages: Int = 0
     /// Messages whose payload no codec could decode.
     public var undecodableMessages: Int = 0
+    /// Responses that arrived with no request open for them (a log that starts mid-conversation).
+    public var responsesWithoutRequest: Int = 0
+    /// SocketCAN error frames seen (also counted in `frames`).
+    public var errorFrames: Int = 0
+    /// DTC records beyond the decoder's limit, counted but not kept.
+    public var dtcRecordsDropped: Int = 0
     /// Frames by bucket: "message", "flowControl", "nonDiagnostic", and one per rejection reason.
     public var frameBuckets: [String: Int] = [:]
 

@@ -1,0 +1,53 @@
+public import CANCore
+public import ISOTP
+
+/// The whole offline pipeline after the log reader: frames in, a ``DiagnosticReport`` out. It reassembles
+/// ISO-TP traffic in both directions with no prior configuration, pairs requests with responses and
+/// decodes every DTC, identification read and negative response.
+///
+/// ```swift
+/// var decoder = LogDecoder()
+/// while let frame = try reader.next() { decoder.feed(frame) }
+/// let report = decoder.finish(skippedLines: reader.skipped)
+/// ```
+public struct LogDecoder: Sendable {
+    private var tracker: ISOTPFlowTracker
+    private var conversations: ConversationDecoder
+    private var errorFrames = 0
+    private var busFaultSeen = false
+
+    /// Creates a decoder. `tracker` sets which ids are diagnostic and which use extended addressing.
+    public init(profile: VehicleProfile = .toyota, tracker: ISOTPFlowTracker.Configuration = .init()) {
+        self.tracker = ISOTPFlowTracker(configuration: tracker)
+        conversations = ConversationDecoder(profile: profile)
+    }
+
+    /// Feeds one frame, in input order.
+    public mutating func feed(_ frame: CANFrame) {
+        if case .error(let classes) = frame.kind {
+            errorFrames += 1
+            if classes.contains(.busOff) || classes.contains(.controller) { busFaultSeen = true }
+        }
+        if let message = tracker.feed(frame) { conversations.feed(message) }
+    }
+
+    /// Ends the input: messages cut off by the end are counted, and the report is built.
+    ///
+    /// - Parameter skippedLines: lines the log reader skipped as malformed, for the summary.
+    public mutating func finish(skippedLines: Int = 0) -> DiagnosticReport {
+        _ = tracker.finish()
+        let statistics = tracker.statistics
+        var summary = DecodeSummary()
+        summary.frames = statistics.framesFed
+        summary.skippedLines = skippedLines
+        var buckets: [String: Int] = [
+            "message": statistics.messageFrames, "flowControl": statistics.flowControlFrames,
+            "nonDiagnostic": statistics.nonDiagnosticFrames,
+        ]
+        if statistics.pendingFrames > 0 { buckets["pending"] = statistics.pendingFrames }
+        for (reason, count) in statistics.rejectedFrames where count > 0 { buckets["rejected." + reason.rawValue] = count }
+        summary.frameBuckets = buckets
+        summary.errorFrames = errorFrames
+        return conversations.report(summary: summary, busFaultSeen: busFaultSeen)
+    }
+}
