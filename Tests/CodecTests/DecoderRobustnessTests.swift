@@ -78,3 +78,21 @@ import UDS
         #expect(decoded > 1000)
     }
 }
+
+/// The protocol guess for `cardiag decode` without a hint: the highest score wins.
+@Suite struct RecognitionScoreTests {
+    @Test(arguments: [
+        ("59 02 FF 95 C4 00 09", "uds"), ("7F 19 78", "uds"), ("50 03 00 32 01 F4", "uds"), ("14 FF FF FF", "uds"),
+        ("22 F1 90", "uds"), ("53 01 03 35", "kwp"), ("13 B0", "kwp"), ("52 00 03 35 01 02", "kwp"), ("50 01", "kwp"),
+        ("7F 12 12", "kwp"), ("18 00 FF 00", "kwp"), ("47 02 03 35 13 40", "obd"), ("43 00", "obd"),
+        ("49 02 01 41", "obd"), ("7F 01 12", "obd"),
+    ])
+    func highestScoreNamesTheProtocol(payload: String, expected: String) {
+        let input = bytes(payload)
+        let scores = [("uds", UDSMessage.recognitionScore(of: input)), ("kwp", KWPMessage.recognitionScore(of: input)),
+            ("obd", OBDMessage.recognitionScore(of: input))]
+        let best = scores.max { $0.1 < $1.1 }!
+        #expect(best.0 == expected)
+        #expect(scores.filter { $0.1 == best.1 }.count == 1)
+    }
+}
