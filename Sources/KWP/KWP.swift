@@ -1,1 +1,0 @@
-// The KWP module; see DESIGN.md. Its types arrive with the issue that builds it.

@@ -1,1 +1,0 @@
-// The UDS module; see DESIGN.md. Its types arrive with the issue that builds it.
