@@ -44,8 +44,10 @@ let package = Package(
         .target(name: "OBD", dependencies: ["DTC"], swiftSettings: strict),
         // Knowledge base (data, with sources) and whole-vehicle triage.
         .target(
-            name: "Interpretation", dependencies: ["DTC"], resources: [.copy("KnowledgeBase")],
-            swiftSettings: strict),
+            name: "Interpretation", dependencies: ["DTC"],
+            // The JSON under KnowledgeBase/ is the source of truth; Tools/generate-knowledge-base embeds it
+            // in BuiltInKnowledgeBase.swift so a copied binary still has it (Bundle.module would not).
+            exclude: ["KnowledgeBase"], swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
