@@ -63,7 +63,10 @@ let package = Package(
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
+        // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the
+        // built `cardiag` binary, which `swift test` builds next to the test bundle.
         .testTarget(
-            name: "cardiagTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
+            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "DTC", "Interpretation"], exclude: ["Golden"],
+            swiftSettings: strict),
     ]
 )

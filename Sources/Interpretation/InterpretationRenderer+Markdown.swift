@@ -6,8 +6,7 @@ extension InterpretationRenderer {
         for interpretation in interpretations {
             if !lines.isEmpty { lines.append("") }
             lines.append("## \(Self.escaped(interpretation.heading))")
-            lines.append("")
-            lines += markdownBody(interpretation, numbering: numbering, level: "###", facts: true)
+            lines += markdownBody(interpretation, numbering: numbering, level: "###")
         }
         lines += markdownSources(numbering)
         return lines.joined(separator: "\n") + "\n"
@@ -36,14 +35,14 @@ extension InterpretationRenderer {
                 facts.append("- **Note:** \(Self.escaped(note.text)) \(numbering.marker(note.source))")
             }
             lines += facts
-            lines += markdownBody(item.interpretation, numbering: numbering, level: "####", facts: true)
+            lines += markdownBody(item.interpretation, numbering: numbering, level: "####")
         }
         lines += markdownSources(numbering)
         return lines.joined(separator: "\n") + "\n"
     }
 
     private func markdownBody(
-        _ interpretation: Interpretation, numbering: SourceNumbering, level: String, facts: Bool
+        _ interpretation: Interpretation, numbering: SourceNumbering, level: String
     ) -> [String] {
         var lines: [String] = []
         var table: [(String, String)] = []
@@ -54,7 +53,7 @@ extension InterpretationRenderer {
         if let severity = interpretation.remoteConnectSeverity { table.append(("Remote Connect", severity.rawValue)) }
         if let inherited = interpretation.inheritedFrom { table.append(("Advice from", "the \(inherited) entry")) }
         if !table.isEmpty {
-            if !lines.isEmpty || facts { lines.append("") }
+            lines.append("")
             lines.append("| | |")
             lines.append("|---|---|")
             for (label, value) in table { lines.append("| \(label) | \(Self.escaped(value, inTable: true)) |") }
@@ -113,7 +112,7 @@ extension InterpretationRenderer {
         var result = ""
         for character in text {
             switch character {
-            case "*", "_", "`", "<", ">", "[", "]", "\\": result.append("\\")
+            case "*", "_", "`", "<", "[", "]", "\\": result.append("\\")
             case "|" where inTable: result.append("\\")
             default: break
             }

@@ -89,7 +89,9 @@ extension InterpretationRenderer {
             let digits = String(index + 1)
             let number = String(repeating: " ", count: numberWidth - digits.count) + digits + ". "
             let hanging = String(repeating: " ", count: number.count)
-            page.paragraph("\(number)\(step.action) \(numbering.marker(step.source))", indent: indent + "  ", hanging: hanging)
+            page.lines += page.wrapper.wrap(
+                "\(step.action) \(numbering.marker(step.source))", first: indent + "  " + number,
+                rest: indent + "  " + hanging)
             let inner = indent + "  " + hanging
             page.field("Who", step.who.map(\.label).joined(separator: ", "), indent: inner, labelWidth: 8)
             page.field("Verify", step.verify, indent: inner, labelWidth: 8)
@@ -121,7 +123,7 @@ extension InterpretationRenderer {
 /// Lines of a text page being built.
 struct TextPage {
     let wrapper: TextWrapper
-    private(set) var lines: [String] = []
+    var lines: [String] = []
 
     init(width: Int) { wrapper = TextWrapper(width: width) }
 

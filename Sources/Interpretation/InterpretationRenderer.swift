@@ -80,7 +80,7 @@ extension Interpretation {
     }
 
     /// The heading: `B15C4  Airbag Signal Malfunction/Not Input`.
-    var heading: String { "\(subject)  \(title)" }
+    var heading: String { "\(subject) — \(title)" }
 }
 
 extension Actor {
