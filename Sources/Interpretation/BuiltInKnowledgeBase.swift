@@ -205,7 +205,7 @@ enum BuiltInKnowledgeBase {
       ],
       "notes": [
         {
-          "text": "Toyota manuals show this code only in its 7-character form B15A804; the 5-character B15A8 appears in the guide.",
+          "text": "The Toyota manuals found show this code only in its 7-character form B15A804; the 5-character B15A8 appears in the guide.",
           "source": "lexus-b15a804-rx"
         }
       ],
