@@ -45,11 +45,15 @@ let package = Package(
         .target(name: "OBD", dependencies: ["DTC"], swiftSettings: strict),
         // Diagnostic conversations into findings: the report model, vehicle profiles (address maps), the
         // passive decoder for logs and, later, the live client.
-        .target(name: "Diagnostics", dependencies: ["CANCore", "DTC"], swiftSettings: strict),
+        .target(
+            name: "Diagnostics", dependencies: ["CANCore", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Interpretation"],
+            swiftSettings: strict),
         // Knowledge base (data, with sources) and whole-vehicle triage.
         .target(
-            name: "Interpretation", dependencies: ["DTC"], resources: [.copy("KnowledgeBase")],
-            swiftSettings: strict),
+            name: "Interpretation", dependencies: ["DTC"],
+            // The JSON under KnowledgeBase/ is the source of truth; Tools/generate-knowledge-base embeds it
+            // in BuiltInKnowledgeBase.swift so a copied binary still has it (Bundle.module would not).
+            exclude: ["KnowledgeBase"], swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
@@ -65,7 +69,10 @@ let package = Package(
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
+        // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the
+        // built `cardiag` binary, which `swift test` builds next to the test bundle.
         .testTarget(
-            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "cardiag"], swiftSettings: strict),
+            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "DTC", "Interpretation", "cardiag"],
+            exclude: ["Golden"], swiftSettings: strict),
     ]
 )

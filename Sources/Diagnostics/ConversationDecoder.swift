@@ -288,7 +288,7 @@ public struct ConversationDecoder: Sendable {
         summary.undecodableMessages = undecodable
         summary.responsesWithoutRequest = responsesWithoutRequest
         summary.dtcRecordsDropped = dtcRecordsDropped
-        let dcm = ordered.first { $0.role == .dcm }.map { DCMStatus(report: $0, busFaultSeen: busFaultSeen) }
+        let dcm = ordered.first { $0.role == .dcm }.map { DCMStatusReport(report: $0, busFaultSeen: busFaultSeen) }
         return DiagnosticReport(ecus: ordered, dtcs: records, dcmStatus: dcm, summary: summary)
     }
 }

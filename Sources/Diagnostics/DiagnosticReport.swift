@@ -1,4 +1,5 @@
 public import DTC
+public import Interpretation
 
 /// One DTC as one positive response reported it. A code read twice is two records.
 public struct DTCRecord: Hashable, Sendable {
@@ -88,21 +89,7 @@ public struct ECUReport: Hashable, Sendable {
 }
 
 /// What the DCM's conversations in a log showed (Toyota: 0x750/0x758, sub-address 0xC7).
-public struct DCMStatus: Hashable, Sendable {
-    /// The verdict triage starts from.
-    public enum Verdict: String, Hashable, Sendable, Codable {
-        /// It answered and reported no DTCs.
-        case healthy
-        /// It answered and reported DTCs.
-        case faultsPresent
-        /// Requests were sent to it and none was answered.
-        case notResponding
-        /// The bus itself was faulty (error frames, bus-off) around the DCM's conversation.
-        case busFault
-        /// Too little was seen to say.
-        case unknown
-    }
-
+public struct DCMStatusReport: Hashable, Sendable {
     /// Whether it answered any request.
     public var answered: Bool
     /// What was asked of it (request service ids and counts).
@@ -116,7 +103,7 @@ public struct DCMStatus: Hashable, Sendable {
     /// Its negative responses.
     public var negativeResponses: [NegativeResponseRecord]
     /// The verdict.
-    public var verdict: Verdict
+    public var verdict: DCMStatus
 
     /// Derives the DCM status from its ECU report (nil report: never addressed).
     public init(report: ECUReport, busFaultSeen: Bool) {
@@ -175,12 +162,12 @@ public struct DiagnosticReport: Hashable, Sendable {
     /// Every DTC record in input order.
     public var dtcs: [DTCRecord]
     /// The DCM's status when the input holds its conversation.
-    public var dcmStatus: DCMStatus?
+    public var dcmStatus: DCMStatusReport?
     /// Counts.
     public var summary: DecodeSummary
 
     /// Creates a report.
-    public init(ecus: [ECUReport], dtcs: [DTCRecord], dcmStatus: DCMStatus?, summary: DecodeSummary) {
+    public init(ecus: [ECUReport], dtcs: [DTCRecord], dcmStatus: DCMStatusReport?, summary: DecodeSummary) {
         self.ecus = ecus
         self.dtcs = dtcs
         self.dcmStatus = dcmStatus

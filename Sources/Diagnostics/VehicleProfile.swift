@@ -1,4 +1,5 @@
 import CANCore
+public import Interpretation
 
 /// The diagnostic protocol an ECU speaks on a conversation.
 public enum DiagnosticProtocol: String, Hashable, Sendable, Codable, CaseIterable {
@@ -8,18 +9,6 @@ public enum DiagnosticProtocol: String, Hashable, Sendable, Codable, CaseIterabl
     case kwp
     /// SAE J1979 / ISO 15031-5 emissions diagnostics (OBD-II modes 0x01-0x0A).
     case obd
-}
-
-/// What part an ECU plays in a Remote Connect diagnosis; triage orders work by it.
-public enum ECURole: String, Hashable, Sendable, Codable, CaseIterable {
-    /// The Data Communication Module: the cellular telematics unit.
-    case dcm
-    /// The head unit (radio and display receiver / multimedia / navigation).
-    case headUnit
-    /// The central (CAN) gateway.
-    case gateway
-    /// Any other ECU.
-    case other
 }
 
 /// One ECU a vehicle profile knows: its name, role, address, the protocols it is known to answer, and the

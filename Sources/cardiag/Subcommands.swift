@@ -4,5 +4,6 @@ extension CarDiagCommand {
     /// Every subcommand, in the order `--help` lists them. Add a new command here, one line each.
     static let allSubcommands: [any ParsableCommand.Type] = [
         FramesCommand.self,
+        ExplainCommand.self,
     ]
 }
