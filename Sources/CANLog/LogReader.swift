@@ -78,6 +78,8 @@ public final class LogReader {
     public private(set) var timestampRegressions = 0
     /// The first errors met (at most ``Options/maximumIssuesKept``), in input order.
     public private(set) var issues: [LogError] = []
+    /// Bytes read so far, after decompression (for progress reports).
+    public private(set) var bytesRead = 0
 
     private let options: Options
     private var source: any ByteSource
@@ -220,6 +222,7 @@ public final class LogReader {
         let count = try source.read(into: free)
         if count == 0 { sourceEnded = true }
         end += count
+        bytesRead += count
     }
 
     /// Makes `count` contiguous bytes available at `start`; false when the input ends first.

@@ -14,12 +14,16 @@ extension InterpretationRenderer {
 
     /// A triage plan as the versioned JSON document `{"schemaVersion": 1, "kind": "triage", ...}`.
     public func json(_ plan: TriagePlan) -> String {
+        Self.encode(jsonDocument(plan))
+    }
+
+    /// The triage JSON document as a value, for embedding in a larger document (`decode` and `scan` output).
+    public func jsonDocument(_ plan: TriagePlan) -> some Encodable {
         let numbering = SourceNumbering(plan.items.map(\.interpretation))
-        return Self.encode(
-            TriageDocument(
-                schemaVersion: Self.jsonSchemaVersion, kind: "triage", clean: plan.isClean,
-                plan: plan.items.enumerated().map { TriageItemJSON($0.element, rank: $0.offset + 1) },
-                sources: numbering.sources.map { SourceJSON($0, number: numbering.number($0.id)) }))
+        return TriageDocument(
+            schemaVersion: Self.jsonSchemaVersion, kind: "triage", clean: plan.isClean,
+            plan: plan.items.enumerated().map { TriageItemJSON($0.element, rank: $0.offset + 1) },
+            sources: numbering.sources.map { SourceJSON($0, number: numbering.number($0.id)) })
     }
 
     private static func encode(_ value: some Encodable) -> String {

@@ -1,15 +1,6 @@
 import ArgumentParser
 import DTC
-import FoundationEssentials
 import Interpretation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `cardiag explain`: what trouble codes (or a symptom without a code) mean, who can fix them, in what order,
 /// how to verify, and where each statement comes from.
@@ -48,8 +39,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
 
-    @Option(name: .customLong("knowledge-base"), help: "Overlay a knowledge-base JSON file (same schema).")
-    var knowledgeBaseFile: String?
+    @OptionGroup var knowledgeBaseOptions: KnowledgeBaseOptions
 
     func validate() throws {
         if codes.isEmpty && symptom == nil {
@@ -63,7 +53,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let knowledgeBase = try loadKnowledgeBase()
+        let knowledgeBase = try knowledgeBaseOptions.load()
         var interpretations = codes.compactMap(DiagnosticTroubleCode.init).map(knowledgeBase.lookup)
         if let symptom {
             guard let interpretation = knowledgeBase.explain(symptom: symptom) else {
@@ -76,38 +66,5 @@ struct ExplainCommand: ParsableCommand {
         Terminal.shared.write(renderer.render(interpretations, as: format.rendererFormat).utf8)
         Terminal.shared.flush()
     }
-
-    private func loadKnowledgeBase() throws -> KnowledgeBase {
-        let builtIn: KnowledgeBase
-        do {
-            builtIn = try KnowledgeBase.builtIn()
-        } catch {
-            Terminal.shared.diagnostic("cardiag: built-in knowledge base: \(error)")
-            throw ExitCode(ExitStatus.software.rawValue)
-        }
-        guard let path = knowledgeBaseFile else { return builtIn }
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            Terminal.shared.diagnostic("cardiag: \(path): no such file, or it cannot be read")
-            throw ExitCode(ExitStatus.noInput.rawValue)
-        }
-        do {
-            return try builtIn.overlaying(fileNamed: path, contents: Array(contents))
-        } catch {
-            Terminal.shared.diagnostic("cardiag: \(error)")
-            throw ExitCode(ExitStatus.dataError.rawValue)
-        }
-    }
 }
 
-extension Terminal {
-    /// The width to wrap text to: `COLUMNS` when set, the terminal's width when standard output is one, else 80.
-    var columns: Int {
-        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value > 0 {
-            return value
-        }
-        guard stdoutIsTerminal else { return 80 }
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-        return Int(size.ws_col)
-    }
-}

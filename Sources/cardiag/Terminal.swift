@@ -52,6 +52,11 @@ final class Terminal: @unchecked Sendable {
         Self.writeAll(STDERR_FILENO, Array((text + "\n").utf8))
     }
 
+    /// Writes a progress line to standard error without a newline (callers only do so on a terminal).
+    func progress(_ text: String) {
+        Self.writeAll(STDERR_FILENO, Array(text.utf8))
+    }
+
     /// Writes out everything buffered for standard output.
     func flush() {
         guard !outputBuffer.isEmpty else { return }
@@ -71,5 +76,18 @@ final class Terminal: @unchecked Sendable {
                 offset += written
             }
         }
+    }
+}
+
+extension Terminal {
+    /// The width to wrap text to: `COLUMNS` when set, the terminal's width when standard output is one, else 80.
+    var columns: Int {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value > 0 {
+            return value
+        }
+        guard stdoutIsTerminal else { return 80 }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 }

@@ -1,0 +1,265 @@
+import ArgumentParser
+import CANCore
+import CANLog
+import DTC
+import Diagnostics
+import Interpretation
+import KWP
+import OBD
+import UDS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `cardiag decode`: every diagnostic conversation in a captured log, every DTC with its status, the DCM's
+/// status, and what to do about it.
+struct DecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode the diagnostic conversations in a CAN log into trouble codes and a fix plan.",
+        discussion: """
+            Reads any log `cardiag frames` reads, reassembles ISO-TP in both directions (11-bit and 29-bit \
+            ids, Toyota's 0x750/0x758 extended addressing by sub-address), pairs every request with its \
+            response through response-pending (0x78) runs and functional requests, and decodes UDS, \
+            KWP2000 and OBD-II. The report lists each ECU, its identification, every DTC record with \
+            failure type and status, negative responses, the DCM's status when the log holds its \
+            conversation, and a summary that accounts for every frame; then what each code means and the \
+            ordered plan (leave out with --no-advice).
+
+            --payload decodes one payload given as hex instead of a log.
+
+            JSON output (schemaVersion 1) has a top-level `dtcs` array with one element per DTC record in \
+            each positive response, an `ecus` array, `dcmStatus`, `summary` and `triage`. JSONL output has \
+            one DTC record per line and a closing summary line.
+
+            Exit status: 0 decoded (with or without DTCs), 65 bad input under --strict, 66 no such file.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, jsonl
+    }
+
+    enum PayloadProtocol: String, ExpressibleByArgument, CaseIterable {
+        case auto, uds, kwp, obd
+    }
+
+    @Argument(help: "The log to read, or - for standard input.")
+    var input: String?
+
+    @Option(help: "Output format: text, json or jsonl.")
+    var format: OutputFormat = .text
+
+    @Option(help: "The log format: auto, candump, screen, csv, pcap, pcapng, asc or ecomcat.")
+    var logFormat: String = "auto"
+
+    @Flag(help: "Stop at the first bad line or record (exit status 65) instead of skipping it.")
+    var strict = false
+
+    @Option(help: "Only report DTCs matching these patterns, comma-separated (x is any digit): B15xx,U11xx,B15C4.")
+    var codes: String?
+
+    @Option(help: "The vehicle profile that names ECUs: toyota or generic.")
+    var profile: String = "toyota"
+
+    @Flag(help: "Leave out the interpretation of each code and the triage plan.")
+    var noAdvice = false
+
+    @Option(help: "Decode one payload given as hex (\"59 02 FF 95 C4 00 09\") instead of a log.")
+    var payload: String?
+
+    @Option(name: .customLong("protocol"), help: "With --payload: auto, uds, kwp or obd.")
+    var payloadProtocol: PayloadProtocol = .auto
+
+    @OptionGroup var knowledgeBaseOptions: KnowledgeBaseOptions
+
+    func validate() throws {
+        if payload == nil && input == nil { throw ValidationError("Give a log file (or - for standard input), or --payload HEX.") }
+        if payload != nil && input != nil { throw ValidationError("Give either a log file or --payload, not both.") }
+        if let payload, Hex.bytes(payload).map({ !$0.isEmpty }) != true {
+            throw ValidationError("--payload takes hex bytes, such as \"59 02 FF 95 C4 00 09\".")
+        }
+        guard logFormat == "auto" || LogFormat(shortName: logFormat) != nil else {
+            throw ValidationError("unknown log format '\(logFormat)'; use auto, candump, screen, csv, pcap, pcapng, asc or ecomcat")
+        }
+        guard VehicleProfile.builtIn[profile] != nil else {
+            throw ValidationError("unknown profile '\(profile)'; use toyota or generic")
+        }
+        _ = try patterns()
+    }
+
+    func patterns() throws -> [DTCPattern] {
+        guard let codes else { return [] }
+        return try codes.split(separator: ",").map { text in
+            let trimmed = text.trimmingCharacters(in: " ")
+            guard let pattern = DTCPattern(trimmed) else {
+                throw ValidationError("'\(trimmed)' is not a code pattern: use B15C4, B15C464, B15xx or U0100-U0164.")
+            }
+            return pattern
+        }
+    }
+
+    func run() throws {
+        if let payload, let bytes = Hex.bytes(payload) {
+            Terminal.shared.write(PayloadDescription(bytes, protocol: payloadProtocol).text.utf8)
+            Terminal.shared.flush()
+            return
+        }
+        try decodeLog(input ?? "-")
+    }
+
+    private func decodeLog(_ path: String) throws {
+        let terminal = Terminal.shared
+        let options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
+        let reader: LogReader
+        do {
+            reader = try LogReader(path: path, options: options)
+        } catch {
+            terminal.diagnostic("cardiag: \(error)")
+            throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
+        }
+        var decoder = LogDecoder(profile: VehicleProfile.builtIn[profile] ?? .toyota)
+        var progress = Progress(path: path, enabled: terminal.stderrIsTerminal)
+        do {
+            while let frame = try reader.next() {
+                decoder.feed(frame)
+                if reader.framesRead & 0xFFFF == 0 { progress.update(bytes: reader.bytesRead, frames: reader.framesRead) }
+            }
+        } catch {
+            progress.clear()
+            terminal.diagnostic("cardiag: \(error)")
+            throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
+        }
+        progress.clear()
+        var report = decoder.finish(skippedLines: reader.skipped)
+        let patterns = try patterns()
+        if !patterns.isEmpty { report = report.filtered(by: patterns) }
+        for issue in reader.issues.prefix(FramesCommand.issuesShown) {
+            terminal.diagnostic("cardiag: warning: \(issue)")
+        }
+        if reader.skipped > FramesCommand.issuesShown {
+            terminal.diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
+        }
+
+        let knowledgeBase = noAdvice ? nil : try knowledgeBaseOptions.load()
+        let plan = knowledgeBase.map { Triage(knowledgeBase: $0).plan(for: report.vehicleFindings) }
+        let input = ["file": reader.name, "format": reader.format.shortName, "compressed": reader.isCompressed ? "gzip" : "no"]
+        switch format {
+        case .json:
+            let renderer = InterpretationRenderer(width: 80)
+            let document = DiagnosticReportJSON(report: report, input: input, advice: plan.map { renderer.jsonDocument($0) })
+            terminal.write(document.text().utf8)
+        case .jsonl:
+            for line in DiagnosticReportJSON(report: report, input: input).lines() { terminal.line(line) }
+        case .text:
+            let title = "cardiag decode: \(reader.name) (\(reader.format.shortName)\(reader.isCompressed ? ", gzip" : ""))"
+            terminal.write(report.text(title: title).utf8)
+            if let knowledgeBase, let plan {
+                let renderer = InterpretationRenderer(width: terminal.columns)
+                var seen = Set<DiagnosticTroubleCode>()
+                let distinct = report.dtcs.map { DiagnosticTroubleCode(code: $0.dtc.code, failureType: $0.dtc.failureType) }
+                    .filter { seen.insert($0).inserted }
+                if !distinct.isEmpty {
+                    terminal.line(String(repeating: "=", count: min(renderer.width, 80)))
+                    terminal.line("What the codes mean\n")
+                    terminal.write(renderer.render(distinct.map(knowledgeBase.lookup), as: .text).utf8)
+                }
+                terminal.line(String(repeating: "=", count: min(renderer.width, 80)))
+                terminal.write(renderer.render(plan, as: .text).utf8)
+            }
+        }
+        terminal.flush()
+    }
+}
+
+extension DiagnosticReport {
+    /// The report with only the DTC records matching one of `patterns` (ECUs and counts kept).
+    func filtered(by patterns: [DTCPattern]) -> DiagnosticReport {
+        func keep(_ record: DTCRecord) -> Bool { patterns.contains { $0.matches(record.dtc) } }
+        var copy = self
+        copy.dtcs = dtcs.filter(keep)
+        copy.ecus = ecus.map { ecu in
+            var ecu = ecu
+            ecu.dtcs = ecu.dtcs.filter(keep)
+            return ecu
+        }
+        return copy
+    }
+}
+
+/// A progress line on standard error (bytes, frames/s, ETA) while a large file decodes; only on a terminal.
+struct Progress {
+    let enabled: Bool
+    let total: Int?
+    let started = ContinuousClock.now
+    var shown = false
+
+    init(path: String, enabled: Bool) {
+        self.enabled = enabled
+        var info = stat()
+        total = path != "-" && stat(path, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : nil
+    }
+
+    mutating func update(bytes: Int, frames: Int) {
+        guard enabled else { return }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard seconds > 0.5 else { return }
+        var line = "\r\(bytes >> 20) MiB, \(frames) frames, \(Int(Double(frames) / seconds)) frames/s"
+        if let total, bytes > 0, bytes < total {
+            line += ", ETA \(Int(seconds * Double(total - bytes) / Double(bytes)) + 1) s"
+        }
+        Terminal.shared.progress(line)
+        shown = true
+    }
+
+    mutating func clear() {
+        guard shown else { return }
+        Terminal.shared.progress("\r\u{1B}[K")
+        shown = false
+    }
+}
+
+/// One payload decoded by the codec that recognises it best (or the one asked for), as field lines.
+struct PayloadDescription {
+    let text: String
+
+    init(_ bytes: [UInt8], protocol wanted: DecodeCommand.PayloadProtocol) {
+        var chosen = wanted
+        if chosen == .auto {
+            let scores: [(DecodeCommand.PayloadProtocol, Int)] = [
+                (.uds, UDSMessage.recognitionScore(of: bytes)), (.kwp, KWPMessage.recognitionScore(of: bytes)),
+                (.obd, OBDMessage.recognitionScore(of: bytes)),
+            ]
+            chosen = scores.max { $0.1 < $1.1 }?.0 ?? .uds
+        }
+        var lines = ["payload: \(Hex.spaced(bytes))"]
+        var fields: [(name: String, value: String)] = []
+        do {
+            switch chosen {
+            case .uds, .auto:
+                lines.append("protocol: UDS (ISO 14229)")
+                fields = try UDSMessage(decoding: bytes).fields
+            case .kwp:
+                lines.append("protocol: KWP2000 on CAN")
+                fields = try KWPMessage(decoding: bytes).fields
+            case .obd:
+                lines.append("protocol: OBD-II (SAE J1979)")
+                fields = try OBDMessage(decoding: bytes).fields
+            }
+        } catch {
+            lines.append("error: \(error)")
+        }
+        let width = fields.map(\.name.count).max() ?? 0
+        for field in fields {
+            lines.append(field.name + ":" + String(repeating: " ", count: width - field.name.count + 1) + field.value)
+        }
+        text = lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}
