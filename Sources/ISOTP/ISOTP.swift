@@ -1,1 +1,0 @@
-// The ISOTP module; see DESIGN.md. Its types arrive with the issue that builds it.
