@@ -1,4 +1,4 @@
-public import CANCore
+import CANCore
 import DTC
 public import ISOTP
 import KWP
@@ -256,8 +256,9 @@ public struct ConversationDecoder: Sendable {
     }
 
     private mutating func recordNegative(_ address: ECUAddress, serviceID: UInt8, code: NegativeResponseCode, at time: Duration?) {
+        let kept = limits.negativeResponsesKeptPerECU
         withReport(address) { report in
-            guard report.negativeResponses.count < limits.negativeResponsesKeptPerECU else { return }
+            guard report.negativeResponses.count < kept else { return }
             report.negativeResponses.append(
                 NegativeResponseRecord(
                     serviceID: serviceID, code: code.rawValue, name: code.name ?? Hex.string(code.rawValue, digits: 2),

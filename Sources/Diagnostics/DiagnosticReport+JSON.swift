@@ -1,6 +1,6 @@
 import CANCore
 import DTC
-public import FoundationEssentials
+import FoundationEssentials
 
 /// The versioned JSON form of a ``DiagnosticReport`` (`cardiag decode --format json`), documented in the
 /// module's DocC catalog. Keys are sorted; optional values are written as `null`, never left out.

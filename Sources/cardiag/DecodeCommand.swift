@@ -3,6 +3,7 @@ import CANCore
 import CANLog
 import DTC
 import Diagnostics
+import ISOTP
 import Interpretation
 import KWP
 import OBD
@@ -62,6 +63,14 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "The vehicle profile that names ECUs: toyota or generic.")
     var profile: String = "toyota"
 
+    @Option(
+        name: .customLong("pair"),
+        help: ArgumentHelp(
+            "Also track a request/response id pair outside the default ranges: REQ:RESP in hex, with :ext when "
+                + "every frame starts with an address byte (641:651, 18DA10F1:18DAF110, 6F1:6F9:ext). Repeatable.",
+            valueName: "REQ:RESP[:ext]"))
+    var pairs: [String] = []
+
     @Flag(help: "Leave out the interpretation of each code and the triage plan.")
     var noAdvice = false
 
@@ -86,6 +95,26 @@ struct DecodeCommand: ParsableCommand {
             throw ValidationError("unknown profile '\(profile)'; use toyota or generic")
         }
         _ = try patterns()
+        _ = try trackerConfiguration()
+    }
+
+    /// The tracker's configuration with the `--pair` pairs added.
+    func trackerConfiguration() throws -> ISOTPFlowTracker.Configuration {
+        var configuration = ISOTPFlowTracker.Configuration()
+        for text in pairs {
+            let parts = text.split(separator: ":").map(String.init)
+            func id(_ hex: String) -> CANIdentifier? {
+                guard let value = UInt32(hex, radix: 16) else { return nil }
+                return hex.count > 3 ? .extended(value) : .standard(value)
+            }
+            guard parts.count == 2 || (parts.count == 3 && parts[2] == "ext"), let request = id(parts[0]),
+                let response = id(parts[1])
+            else {
+                throw ValidationError("--pair '\(text)': expected REQ:RESP in hex, optionally :ext (641:651, 6F1:6F9:ext)")
+            }
+            configuration.additionalPairs.append(.init(request: request, response: response, usesAddressByte: parts.count == 3))
+        }
+        return configuration
     }
 
     func patterns() throws -> [DTCPattern] {
@@ -118,7 +147,7 @@ struct DecodeCommand: ParsableCommand {
             terminal.diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
-        var decoder = LogDecoder(profile: VehicleProfile.builtIn[profile] ?? .toyota)
+        var decoder = LogDecoder(profile: VehicleProfile.builtIn[profile] ?? .toyota, tracker: try trackerConfiguration())
         var progress = Progress(path: path, enabled: terminal.stderrIsTerminal)
         do {
             while let frame = try reader.next() {
@@ -238,13 +267,10 @@ struct PayloadDescription {
         do {
             switch chosen {
             case .uds, .auto:
-                lines.append("protocol: UDS (ISO 14229)")
                 fields = try UDSMessage(decoding: bytes).fields
             case .kwp:
-                lines.append("protocol: KWP2000 on CAN")
                 fields = try KWPMessage(decoding: bytes).fields
             case .obd:
-                lines.append("protocol: OBD-II (SAE J1979)")
                 fields = try OBDMessage(decoding: bytes).fields
             }
         } catch {
