@@ -68,6 +68,9 @@ let package = Package(
         .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP"], swiftSettings: strict),
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
+        .testTarget(
+            name: "DiagnosticsTests", dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics"],
+            swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
         // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the
         // built `cardiag` binary, which `swift test` builds next to the test bundle.
