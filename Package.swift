@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "KWP", targets: ["KWP"]),
         .library(name: "OBD", targets: ["OBD"]),
         .library(name: "Interpretation", targets: ["Interpretation"]),
+        .library(name: "SocketCAN", targets: ["SocketCAN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -46,6 +47,15 @@ let package = Package(
         .target(
             name: "Interpretation", dependencies: ["DTC"], resources: [.copy("KnowledgeBase")],
             swiftSettings: strict),
+        // Linux kernel CAN headers with shims for CMSG_* and macro constants; libudev; libsocketcan.
+        .target(name: "CLinuxCAN"),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CLibSocketCAN", pkgConfig: "libsocketcan", providers: [.apt(["libsocketcan-dev"])]),
+        // SocketCAN: raw and kernel ISO-TP sockets, adapter discovery, link state. The only module that touches
+        // the kernel's CAN stack.
+        .target(
+            name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CUdev", "CLibSocketCAN"],
+            swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
@@ -61,6 +71,7 @@ let package = Package(
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
+        .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
             name: "cardiagTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
     ]
