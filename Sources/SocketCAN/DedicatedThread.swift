@@ -40,8 +40,9 @@ struct DedicatedThread: ~Copyable {
     }
 }
 
-/// An eventfd that wakes a thread blocked in poll(2); written once to ask the thread to stop.
-struct WakeSignal: ~Copyable {
+/// An eventfd that wakes a thread blocked in poll(2); written once to ask the thread to stop. Closed when the
+/// last reference goes away.
+final class WakeSignal: Sendable {
     let descriptor: Int32
 
     init(systemCalls: SystemCalls) throws(SystemCallFailure) {
