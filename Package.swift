@@ -60,10 +60,14 @@ let package = Package(
         .executableTarget(
             name: "cardiag",
             dependencies: [
-                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Interpretation",
+                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Interpretation", "SocketCAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+
+        // Test-only driver for the VM test tier (Tests/vm), run inside a VM against can-utils. Not a product.
+        .executableTarget(
+            name: "cardiag-vm-probe", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),

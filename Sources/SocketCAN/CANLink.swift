@@ -51,17 +51,17 @@ public struct CANLinkController: Sendable {
     public func status(of interface: String) throws(SocketCANError) -> CANLinkStatus {
         // Ask for the state first: it fails for a missing interface, and the other queries may fail on
         // virtual interfaces (vcan has no bit timing) without that being an error.
+        // libsocketcan prints "Cannot find device" to stderr for a missing name; ask the kernel first.
+        guard interfaceExists(interface) else {
+            throw SocketCANError(.noSuchInterface, interface: interface, operation: "read link state")
+        }
         var rawState: Int32 = 0
         let state: CANBusState?
         do {
             try systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_state(interface, &rawState) }
             state = CANBusState(rawValue: rawState)
         } catch {
-            guard interfaceExists(interface) else {
-                throw SocketCANError(.noSuchInterface, interface: interface, operation: "read link state",
-                    errno: error.errno)
-            }
-            state = nil
+            state = nil  // virtual interfaces (vcan) have no controller state
         }
         var timing = can_bittiming()
         let hasTiming = (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_bittiming(interface, &timing) })
@@ -105,6 +105,9 @@ public struct CANLinkController: Sendable {
     }
 
     private func configure(_ interface: String, _ operation: String, _ body: () -> Int32) throws(SocketCANError) {
+        guard interfaceExists(interface) else {
+            throw SocketCANError(.noSuchInterface, interface: interface, operation: operation)
+        }
         do {
             try systemCalls.callReturningNegativeErrno(.linkConfigure, body)
         } catch {

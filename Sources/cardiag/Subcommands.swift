@@ -3,5 +3,7 @@ import ArgumentParser
 extension CarDiagCommand {
     /// Every subcommand, in the order `--help` lists them. Add a new command here, one line each.
     static let allSubcommands: [any ParsableCommand.Type] = [
+        AdaptersCommand.self,
+        LinkCommand.self,
     ]
 }
