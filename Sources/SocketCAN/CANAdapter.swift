@@ -20,6 +20,10 @@ public struct CANAdapter: Hashable, Sendable {
         self.link = link
     }
 
+    /// False for drivers with no CAN controller behind them (vcan, vxcan): they have no bitrate or state, and
+    /// libsocketcan would only print "no link data found".
+    var hasLinkSettings: Bool { driver != "vcan" && driver != "vxcan" }
+
     /// A short description of the hardware the driver stands for ("candleLight/CANable (gs_usb)").
     public var hardwareDescription: String {
         guard let driver else { return isVirtual ? "virtual interface" : "unknown driver" }

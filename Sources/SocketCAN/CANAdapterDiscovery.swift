@@ -26,7 +26,7 @@ public struct CANAdapterDiscovery: Sendable {
         let records = Self.enumerate(subsystem: "net")
         return records.compactMap { record in
             guard var adapter = Self.adapter(from: record) else { return nil }
-            adapter.link = try? links.status(of: adapter.interface)
+            if adapter.hasLinkSettings { adapter.link = try? links.status(of: adapter.interface) }
             return adapter
         }.sorted { naturalOrder($0.interface, $1.interface) }
     }
@@ -213,7 +213,7 @@ private final class AdapterMonitor: Sendable {
             case "add":
                 guard var adapter = CANAdapterDiscovery.adapter(from: record) else { continue }
                 known.insert(adapter.interface)
-                adapter.link = try? links.status(of: adapter.interface)
+                if adapter.hasLinkSettings { adapter.link = try? links.status(of: adapter.interface) }
                 continuation.yield(.added(adapter))
             case "remove":
                 guard known.remove(record.name) != nil else { continue }

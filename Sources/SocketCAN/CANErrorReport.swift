@@ -66,7 +66,10 @@ public struct CANErrorReport: Hashable, Sendable, CustomStringConvertible {
         if classes.contains(.busOff) {
             parts.append("bus-off: the controller stopped sending after too many errors")
         }
-        if let state = busState, state == .errorPassive || state == .errorWarning {
+        let passive = controller.contains(.receivePassive) || controller.contains(.transmitPassive)
+        let warning = controller.contains(.receiveWarning) || controller.contains(.transmitWarning)
+        if passive || warning {
+            let state: CANBusState = passive ? .errorPassive : .errorWarning
             let side = [
                 controller.contains(.transmitPassive) || controller.contains(.transmitWarning) ? "tx" : nil,
                 controller.contains(.receivePassive) || controller.contains(.receiveWarning) ? "rx" : nil,

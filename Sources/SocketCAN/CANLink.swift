@@ -116,8 +116,41 @@ public struct CANLinkController: Sendable {
             if !interfaceExists(interface) {
                 throw SocketCANError(.noSuchInterface, interface: interface, operation: operation, errno: error.errno)
             }
+            // libsocketcan prints the netlink error ("RTNETLINK answers: Operation not permitted") but errno may
+            // have changed by the time it returns; without CAP_NET_ADMIN the cause is certain.
+            if hasNetworkAdminCapability() == false {
+                throw SocketCANError(.notPermitted, interface: interface, operation: operation, errno: .notPermitted)
+            }
             throw SocketCANError(error, interface: interface, operation: operation)
         }
+    }
+
+    /// Whether this process holds CAP_NET_ADMIN (bit 12 of `CapEff` in /proc/self/status); nil when unknown.
+    func hasNetworkAdminCapability() -> Bool? {
+        guard let descriptor = try? systemCalls.call(.open, { open("/proc/self/status", O_RDONLY | O_CLOEXEC) }) else {
+            return nil
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 65536 {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                (try? systemCalls.call(.read) { read(descriptor, buffer.baseAddress, buffer.count) }) ?? 0
+            }
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return Self.hasNetworkAdminCapability(procStatus: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Reads CAP_NET_ADMIN (capability 12) from the `CapEff:` line of a /proc/PID/status text.
+    package static func hasNetworkAdminCapability(procStatus: String) -> Bool? {
+        for line in procStatus.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            guard let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+            else { return nil }
+            return mask & (1 << 12) != 0
+        }
+        return nil
     }
 
     /// True when an interface of this name exists (a CAN one or not).

@@ -282,7 +282,7 @@ public final class KernelISOTPSocket: Sendable {
     package static func separationTimeByte(_ time: Duration) -> UInt8 {
         let microseconds = time.components.seconds * 1_000_000 + time.components.attoseconds / 1_000_000_000_000
         if microseconds <= 0 { return 0 }
-        if microseconds < 1000 { return 0xF0 + UInt8((microseconds + 99) / 100) }
+        if microseconds <= 900 { return 0xF0 + UInt8((microseconds + 99) / 100) }
         return UInt8(min(127, (microseconds + 999) / 1000))
     }
 

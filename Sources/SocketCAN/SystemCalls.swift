@@ -113,6 +113,7 @@ package struct SystemCallName: RawRepresentable, Hashable, Sendable, CustomStrin
     package static let getsockopt = SystemCallName(rawValue: "getsockopt")
     package static let write = SystemCallName(rawValue: "write")
     package static let read = SystemCallName(rawValue: "read")
+    package static let open = SystemCallName(rawValue: "open")
     package static let recvmsg = SystemCallName(rawValue: "recvmsg")
     package static let poll = SystemCallName(rawValue: "poll")
     package static let close = SystemCallName(rawValue: "close")

@@ -5,7 +5,7 @@
 //                                                          123#R, 123##1AABBCC (FD, flags nibble 1 = BRS)
 //   cardiag-vm-probe receive IFACE COUNT [--errors] [--timeout SECONDS] [--fd] [--filter ID[:MASK]]
 //                                                          prints COUNT frames as `candump -L` lines
-//   cardiag-vm-probe isotp-send IFACE TXID RXID HEX [--ext ADDR] [--pad BYTE] [--fd]
+//   cardiag-vm-probe isotp-send IFACE TXID RXID [--ext ADDR] [--pad BYTE] [--fd] HEX
 //   cardiag-vm-probe isotp-receive IFACE TXID RXID [--ext ADDR] [--timeout SECONDS] [--fd]
 //   cardiag-vm-probe isotp-supported
 //
@@ -149,7 +149,8 @@ do {
             interface: arguments[1], transmitID: identifier(arguments[2]), receiveID: identifier(arguments[3]),
             options: options)
         if command == "isotp-send" {
-            guard arguments.count >= 5, let message = Hex.bytes(arguments[4]) else { fail(64, "bad message") }
+            // The message is the last argument, after any options.
+            guard arguments.count >= 5, let message = arguments.last.flatMap(Hex.bytes) else { fail(64, "bad message") }
             try await socket.send(message)
         } else {
             FileDescriptorOutput.error("ready")
