@@ -1,11 +1,12 @@
+import CLinuxCAN
+import CUdev
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CLinuxCAN
-import CUdev
-import Synchronization
 
 /// Finds CAN interfaces and USB serial ports through libudev (sysfs), and follows plug and unplug events.
 public struct CANAdapterDiscovery: Sendable {
@@ -37,7 +38,8 @@ public struct CANAdapterDiscovery: Sendable {
             guard SerialAdapterCandidate.isCandidate(ttyName: record.name) else { return nil }
             let usb = USBDeviceInfo(sysfsAttributes: record.usbAttributes)
             return SerialAdapterCandidate(
-                devicePath: "/dev/" + record.name, usb: usb, likelyAdapter: SerialAdapterCandidate.likelyAdapter(for: usb))
+                devicePath: "/dev/" + record.name, usb: usb,
+                likelyAdapter: SerialAdapterCandidate.likelyAdapter(for: usb))
         }.sorted { naturalOrder($0.devicePath, $1.devicePath) }
     }
 
@@ -189,7 +191,10 @@ private final class AdapterMonitor: Sendable {
         }
         let monitorDescriptor = udev_monitor_get_fd(monitor)
         // Removal events no longer have sysfs attributes; remember which names were CAN interfaces.
-        var known = Set(CANAdapterDiscovery.enumerate(subsystem: "net").compactMap { CANAdapterDiscovery.adapter(from: $0)?.interface })
+        var known = Set(
+            CANAdapterDiscovery.enumerate(subsystem: "net").compactMap {
+                CANAdapterDiscovery.adapter(from: $0)?.interface
+            })
         var polled = [
             pollfd(fd: monitorDescriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wake.descriptor, events: Int16(POLLIN), revents: 0),
@@ -202,7 +207,8 @@ private final class AdapterMonitor: Sendable {
                     try systemCalls.call(.poll) { poll(buffer.baseAddress, 2, -1) }
                 }
             } catch {
-                return continuation.finish(throwing: SocketCANError(error, interface: nil, operation: "watch for adapters"))
+                return continuation.finish(
+                    throwing: SocketCANError(error, interface: nil, operation: "watch for adapters"))
             }
             if polled[1].revents != 0 { return continuation.finish() }
             guard let device = udev_monitor_receive_device(monitor) else { continue }

@@ -95,8 +95,11 @@ public struct CANErrorReport: Hashable, Sendable, CustomStringConvertible {
         if classes.contains(.busError) && !classes.contains(.protocolViolation) { parts.append("bus error") }
         if classes.contains(.restarted) { parts.append("controller restarted") }
         if controller.contains(.backToActive) { parts.append("back to error-active") }
-        if let counters = errorCounters { parts.append("tx errors \(counters.transmit), rx errors \(counters.receive)") }
-        return parts.isEmpty ? "error frame (" + classes.names.joined(separator: ",") + ")" : parts.joined(separator: "; ")
+        if let counters = errorCounters {
+            parts.append("tx errors \(counters.transmit), rx errors \(counters.receive)")
+        }
+        return parts.isEmpty
+            ? "error frame (" + classes.names.joined(separator: ",") + ")" : parts.joined(separator: "; ")
     }
 
     /// Controller status bits (`CAN_ERR_CRTL_*`, `data[1]`).

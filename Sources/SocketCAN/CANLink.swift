@@ -1,9 +1,10 @@
+import CLibSocketCAN
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CLibSocketCAN
 
 /// The link-level state of one CAN interface, read through libsocketcan (netlink).
 public struct CANLinkStatus: Hashable, Sendable {
@@ -64,11 +65,13 @@ public struct CANLinkController: Sendable {
             state = nil  // virtual interfaces (vcan) have no controller state
         }
         var timing = can_bittiming()
-        let hasTiming = (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_bittiming(interface, &timing) })
+        let hasTiming =
+            (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_bittiming(interface, &timing) })
             != nil && timing.bitrate != 0
         var counters = can_berr_counter()
         let hasCounters =
-            (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_berr_counter(interface, &counters) }) != nil
+            (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_berr_counter(interface, &counters) })
+            != nil
         var restart: UInt32 = 0
         let hasRestart =
             (try? systemCalls.callReturningNegativeErrno(.linkQuery) { can_get_restart_ms(interface, &restart) }) != nil
@@ -146,7 +149,9 @@ public struct CANLinkController: Sendable {
     /// Reads CAP_NET_ADMIN (capability 12) from the `CapEff:` line of a /proc/PID/status text.
     package static func hasNetworkAdminCapability(procStatus: String) -> Bool? {
         for line in procStatus.split(separator: "\n") where line.hasPrefix("CapEff:") {
-            guard let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+            guard
+                let mask = UInt64(
+                    line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
             else { return nil }
             return mask & (1 << 12) != 0
         }

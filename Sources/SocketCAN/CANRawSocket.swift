@@ -1,11 +1,12 @@
+public import CANCore
+import CLinuxCAN
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-public import CANCore
-import CLinuxCAN
-import Synchronization
 
 /// A SocketCAN raw socket (`PF_CAN`, `SOCK_RAW`, `CAN_RAW`) bound to one interface: sends and receives classic
 /// and CAN FD frames, with kernel receive filters, error frames and kernel receive timestamps.
@@ -85,7 +86,8 @@ public final class CANRawSocket: CANTransport, Sendable {
         let descriptor: Int32
         do {
             descriptor = try systemCalls.call(.socket) {
-                socket(PF_CAN, Int32(SOCK_RAW.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+                socket(
+                    PF_CAN, Int32(SOCK_RAW.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
                     CAN_RAW)
             }
         } catch {
@@ -94,7 +96,9 @@ public final class CANRawSocket: CANTransport, Sendable {
         do {
             try Self.configure(descriptor, options: options, systemCalls: systemCalls)
             let index: Int32 =
-                interface == Self.anyInterface ? 0 : try systemCalls.call(.interfaceIndex) {
+                interface == Self.anyInterface
+                ? 0
+                : try systemCalls.call(.interfaceIndex) {
                     let index = if_nametoindex(interface)
                     return index == 0 ? -1 : Int32(bitPattern: index)
                 }
@@ -123,9 +127,9 @@ public final class CANRawSocket: CANTransport, Sendable {
 
     /// Adopts an already-open descriptor that behaves like a raw CAN socket (tests use one end of a
     /// `socketpair(AF_UNIX, SOCK_SEQPACKET)`); applies no socket options.
-    package init(adopting descriptor: Int32, name: String, options: Options, systemCalls: SystemCalls) throws(
-        SocketCANError
-    ) {
+    package init(adopting descriptor: Int32, name: String, options: Options, systemCalls: SystemCalls)
+        throws(SocketCANError)
+    {
         do {
             receiver = try FrameReceiver(
                 descriptor: descriptor, interface: name, systemCalls: systemCalls,
@@ -157,7 +161,8 @@ public final class CANRawSocket: CANTransport, Sendable {
     /// Frames lost so far: dropped by the kernel because the receive queue overflowed, or dropped here because a
     /// subscription fell more than ``Options/receiveBufferLimit`` frames behind.
     public var droppedFrameCount: UInt64 {
-        receiver.kernelDroppedFrames.load(ordering: .relaxed) + receiver.subscriberDroppedFrames.load(ordering: .relaxed)
+        receiver.kernelDroppedFrames.load(ordering: .relaxed)
+            + receiver.subscriberDroppedFrames.load(ordering: .relaxed)
     }
 
     // MARK: - Sending
@@ -172,7 +177,8 @@ public final class CANRawSocket: CANTransport, Sendable {
     public func send(_ frame: CANFrame) async throws {
         if frame.isFD && !options.fdFrames {
             throw SocketCANError(
-                .frameNotSupported, interface: name, operation: "send a CAN FD frame on a socket opened without fdFrames")
+                .frameNotSupported, interface: name,
+                operation: "send a CAN FD frame on a socket opened without fdFrames")
         }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: options.transmitQueueTimeout)
@@ -180,7 +186,8 @@ public final class CANRawSocket: CANTransport, Sendable {
         while true {
             if try transmitOnce(frame) { return }
             guard clock.now < deadline else {
-                throw SocketCANError(.transmitQueueFull, interface: name, operation: "send a frame", errno: .noBufferSpace)
+                throw SocketCANError(
+                    .transmitQueueFull, interface: name, operation: "send a frame", errno: .noBufferSpace)
             }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .milliseconds(8))
@@ -198,7 +205,7 @@ public final class CANRawSocket: CANTransport, Sendable {
                 do throws(SystemCallFailure) {
                     try systemCalls.call(.write) { Glibc.write(descriptor, buffer.baseAddress, size) }
                     return .success(true)
-                } catch where error.errno == .noBufferSpace || error.errno == .wouldBlock {
+                } catch  where error.errno == .noBufferSpace || error.errno == .wouldBlock {
                     return .success(false)
                 } catch {
                     return .failure(error)
@@ -225,9 +232,9 @@ public final class CANRawSocket: CANTransport, Sendable {
 
     // MARK: - Options
 
-    private static func configure(_ descriptor: Int32, options: Options, systemCalls: SystemCalls) throws(
-        SystemCallFailure
-    ) {
+    private static func configure(_ descriptor: Int32, options: Options, systemCalls: SystemCalls)
+        throws(SystemCallFailure)
+    {
         func set<Value>(_ level: Int32, _ option: Int32, _ value: Value) throws(SystemCallFailure) {
             _ = try withUnsafeBytes(of: value) { bytes throws(SystemCallFailure) in
                 try systemCalls.call(.setsockopt) {

@@ -1,9 +1,10 @@
+import CLinuxCAN
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CLinuxCAN
 
 /// A POSIX thread that runs one closure; for blocking reads that must not occupy Swift's cooperative pool.
 struct DedicatedThread: ~Copyable {

@@ -1,11 +1,12 @@
+import CANCore
+import CLinuxCAN
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CANCore
-import CLinuxCAN
-import Synchronization
 
 /// Reads frames from one raw CAN socket on a dedicated thread and hands each to every current subscriber.
 ///
@@ -144,7 +145,7 @@ final class FrameReceiver: Sendable {
                 let count: Int
                 do {
                     count = try systemCalls.call(.recvmsg) { recvmsg(descriptor, message, Int32(MSG_DONTWAIT)) }
-                } catch where error.errno == .wouldBlock {
+                } catch  where error.errno == .wouldBlock {
                     break
                 } catch {
                     return fail(error)

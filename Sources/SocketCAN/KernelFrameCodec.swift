@@ -100,7 +100,8 @@ package enum KernelFrameCodec {
             }
         }
         var payload = CANPayload()
-        if case .remote = kind {} else {
+        if case .remote = kind {
+        } else {
             for index in 0..<length { payload.append(bytes[8 + index]) }
         }
         return CANFrame(unchecked: id, kind: kind, data: payload, timestamp: timestamp, interface: interface)

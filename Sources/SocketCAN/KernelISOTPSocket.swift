@@ -1,11 +1,12 @@
+public import CANCore
+import CLinuxCAN
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-public import CANCore
-import CLinuxCAN
-import Synchronization
 
 /// The kernel's ISO 15765-2 transport (`PF_CAN`, `SOCK_DGRAM`, `CAN_ISOTP`, Linux 5.10 and later): a second
 /// ISO-TP backend beside the user-space one, where the kernel does segmentation, flow control and timing.
@@ -153,7 +154,9 @@ public final class KernelISOTPSocket: Sendable {
             address.can_addr.tp.rx_id = KernelFrameCodec.kernelID(receiveID)
             _ = try withUnsafePointer(to: &address) { pointer throws(SystemCallFailure) in
                 try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic throws(SystemCallFailure) in
-                    try systemCalls.call(.bind) { bind(descriptor, generic, socklen_t(MemoryLayout<sockaddr_can>.size)) }
+                    try systemCalls.call(.bind) {
+                        bind(descriptor, generic, socklen_t(MemoryLayout<sockaddr_can>.size))
+                    }
                 }
             }
             closeSignal = try WakeSignal(systemCalls: systemCalls)
@@ -214,7 +217,8 @@ public final class KernelISOTPSocket: Sendable {
         let closeDescriptor = closeSignal.descriptor
         let limit = options.maximumMessageLength
         let message = try await withTaskCancellationHandler {
-            try await perform("receive an ISO-TP message") { descriptor, systemCalls throws(SystemCallFailure) -> [UInt8]? in
+            try await perform("receive an ISO-TP message") {
+                descriptor, systemCalls throws(SystemCallFailure) -> [UInt8]? in
                 var polled = [
                     pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
                     pollfd(fd: cancelDescriptor, events: Int16(POLLIN), revents: 0),
@@ -260,7 +264,8 @@ public final class KernelISOTPSocket: Sendable {
         let systemCalls = self.systemCalls
         let result: Result<Value, SystemCallFailure> = await withCheckedContinuation { continuation in
             _ = DedicatedThread {
-                continuation.resume(returning: Result { () throws(SystemCallFailure) in try body(descriptor, systemCalls) })
+                continuation.resume(
+                    returning: Result { () throws(SystemCallFailure) in try body(descriptor, systemCalls) })
             }
         }
         let closeNow = state.withLock { state in
@@ -286,9 +291,9 @@ public final class KernelISOTPSocket: Sendable {
         return UInt8(min(127, (microseconds + 999) / 1000))
     }
 
-    private static func configure(_ descriptor: Int32, options: Options, systemCalls: SystemCalls) throws(
-        SystemCallFailure
-    ) {
+    private static func configure(_ descriptor: Int32, options: Options, systemCalls: SystemCalls)
+        throws(SystemCallFailure)
+    {
         func set<Value>(_ option: Int32, _ value: Value) throws(SystemCallFailure) {
             _ = try withUnsafeBytes(of: value) { bytes throws(SystemCallFailure) in
                 try systemCalls.call(.setsockopt) {

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import Synchronization
 
 /// The one funnel every system call of this module goes through (STYLE.md point 8).
 ///

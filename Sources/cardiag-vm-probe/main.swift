@@ -1,3 +1,6 @@
+import CANCore
+import SocketCAN
+
 // cardiag-vm-probe: a small test-only tool the VM test tier (Tests/vm/run-in-guest) drives against can-utils on a
 // real kernel CAN stack. Not installed, not part of cardiag; `cardiag dump`/`send` will replace most of it.
 //
@@ -13,8 +16,6 @@
 #if canImport(Glibc)
     import Glibc
 #endif
-import CANCore
-import SocketCAN
 
 func fail(_ status: Int32, _ message: String) -> Never {
     FileDescriptorOutput.error(message)
@@ -124,7 +125,9 @@ do {
         var filters: [CANFilter]?
         if let text = option("--filter", in: arguments) {
             let parts = text.split(separator: ":")
-            filters = [CANFilter(id: identifier(String(parts[0])), mask: parts.count > 1 ? UInt32(parts[1], radix: 16) : nil)]
+            filters = [
+                CANFilter(id: identifier(String(parts[0])), mask: parts.count > 1 ? UInt32(parts[1], radix: 16) : nil)
+            ]
         }
         let socket = try CANRawSocket(
             interface: arguments[1],
@@ -143,7 +146,8 @@ do {
     case "isotp-send", "isotp-receive":
         guard arguments.count >= 4 else { fail(64, "usage: \(command) IFACE TXID RXID ...") }
         let options = KernelISOTPSocket.Options(
-            extendedAddress: hexByte(option("--ext", in: arguments)), transmitPadding: hexByte(option("--pad", in: arguments)),
+            extendedAddress: hexByte(option("--ext", in: arguments)),
+            transmitPadding: hexByte(option("--pad", in: arguments)),
             linkLayer: useFD ? .fd(dataLength: 64, bitRateSwitch: false) : .classic)
         let socket = try KernelISOTPSocket(
             interface: arguments[1], transmitID: identifier(arguments[2]), receiveID: identifier(arguments[3]),

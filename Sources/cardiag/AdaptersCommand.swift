@@ -51,7 +51,8 @@ struct AdaptersCommand: AsyncParsableCommand {
 
 /// Text and JSON for adapters; pure functions of the discovered values.
 enum AdapterRendering {
-    static let attachHint = "serial (slcan) adapters become CAN interfaces with: "
+    static let attachHint =
+        "serial (slcan) adapters become CAN interfaces with: "
         + "sudo slcand -o -s6 -t hw -S 3000000 /dev/ttyACM0 can0 && sudo ip link set can0 up"
 
     static func text(interfaces: [CANAdapter], serialPorts: [SerialAdapterCandidate]) -> [String] {
@@ -68,7 +69,9 @@ enum AdapterRendering {
                     adapter.interface, adapter.driver ?? (adapter.isVirtual ? "virtual" : "?"),
                     link?.state?.description ?? "-", link?.bitrate.map(String.init) ?? "-",
                     link?.errorCounters.map { "\($0.transmit)/\($0.receive)" } ?? "-",
-                    link?.restartDelay.map { String($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? "-",
+                    link?.restartDelay.map {
+                        String($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+                    } ?? "-",
                     adapter.hardwareDescription,
                 ])
             }
@@ -128,11 +131,15 @@ enum AdapterRendering {
     static func json(_ event: CANAdapterEvent) -> String {
         switch event {
         case .added(let adapter):
-            return object([("schema", string("cardiag.adapters.event/1")), ("event", string("added")),
-                ("adapter", json(adapter: adapter))])
+            return object([
+                ("schema", string("cardiag.adapters.event/1")), ("event", string("added")),
+                ("adapter", json(adapter: adapter)),
+            ])
         case .removed(let interface):
-            return object([("schema", string("cardiag.adapters.event/1")), ("event", string("removed")),
-                ("interface", string(interface))])
+            return object([
+                ("schema", string("cardiag.adapters.event/1")), ("event", string("removed")),
+                ("interface", string(interface)),
+            ])
         }
     }
 
@@ -146,14 +153,20 @@ enum AdapterRendering {
             ("bitrate", link?.bitrate.map { String($0) } ?? "null"),
             ("txErrors", link?.errorCounters.map { String($0.transmit) } ?? "null"),
             ("rxErrors", link?.errorCounters.map { String($0.receive) } ?? "null"),
-            ("restartMs", link?.restartDelay.map { String($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? "null"),
+            (
+                "restartMs",
+                link?.restartDelay.map {
+                    String($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+                } ?? "null"
+            ),
         ])
     }
 
     static func json(usb: USBDeviceInfo) -> String {
         object([
             ("vendorID", string(hex4(usb.vendorID))), ("productID", string(hex4(usb.productID))),
-            ("serial", usb.serialNumber.map(string) ?? "null"), ("manufacturer", usb.manufacturer.map(string) ?? "null"),
+            ("serial", usb.serialNumber.map(string) ?? "null"),
+            ("manufacturer", usb.manufacturer.map(string) ?? "null"),
             ("product", usb.product.map(string) ?? "null"),
         ])
     }

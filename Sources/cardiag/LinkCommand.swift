@@ -55,7 +55,8 @@ struct LinkCommand: AsyncParsableCommand {
             if let sample = after.samplePointPerMille { text += ", sample point \(Double(sample) / 10)%" }
             if let counters = after.errorCounters { text += ", errors tx \(counters.transmit) rx \(counters.receive)" }
             if let delay = after.restartDelay {
-                text += ", restart-ms \(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"
+                let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+                text += ", restart-ms \(milliseconds)"
             }
             terminal.line(text)
             terminal.flush()

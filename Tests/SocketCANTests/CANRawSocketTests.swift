@@ -17,7 +17,8 @@ import Testing
 
         init() throws {
             var descriptors: [Int32] = [0, 0]
-            let status = socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &descriptors)
+            let status = socketpair(
+                AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &descriptors)
             try #require(status == 0)
             ours = descriptors[0]
             kernel = descriptors[1]
@@ -134,7 +135,10 @@ import Testing
                 if received.count == frames.count { break }
             }
             #expect(received.map(\.interface) == ["can0", "can0", "can0"])
-            #expect(received.map { CANFrame(unchecked: $0.id, kind: $0.kind, data: $0.data, timestamp: nil, interface: nil) } == frames)
+            #expect(
+                received.map {
+                    CANFrame(unchecked: $0.id, kind: $0.kind, data: $0.data, timestamp: nil, interface: nil)
+                } == frames)
         }
     }
 

@@ -101,7 +101,8 @@ import Testing
     @Test(arguments: mappings)
     func mapsErrnoToTheDocumentedError(_ mapping: Mapping) {
         let error = SocketCANError(
-            SystemCallFailure(call: mapping.call, errno: mapping.errno), interface: "can3", operation: mapping.operation)
+            SystemCallFailure(call: mapping.call, errno: mapping.errno), interface: "can3", operation: mapping.operation
+        )
         #expect(error.code == mapping.code)
         #expect(error == SocketCANError(mapping.code, interface: "can3"))
         #expect(error.description.contains(mapping.message))
