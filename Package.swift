@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "OBD", targets: ["OBD"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "Interpretation", targets: ["Interpretation"]),
+        .library(name: "SocketCAN", targets: ["SocketCAN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -54,20 +55,34 @@ let package = Package(
             // The JSON under KnowledgeBase/ is the source of truth; Tools/generate-knowledge-base embeds it
             // in BuiltInKnowledgeBase.swift so a copied binary still has it (Bundle.module would not).
             exclude: ["KnowledgeBase"], swiftSettings: strict),
+        // Linux kernel CAN headers with shims for CMSG_* and macro constants; libudev; libsocketcan.
+        .target(name: "CLinuxCAN"),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CLibSocketCAN", pkgConfig: "libsocketcan", providers: [.apt(["libsocketcan-dev"])]),
+        // SocketCAN: raw and kernel ISO-TP sockets, adapter discovery, link state. The only module that touches
+        // the kernel's CAN stack.
+        .target(
+            name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CUdev", "CLibSocketCAN"],
+            swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
             dependencies: [
-                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation",
+                "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation", "SocketCAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+
+        // Test-only driver for the VM test tier (Tests/vm), run inside a VM against can-utils. Not a product.
+        .executableTarget(
+            name: "cardiag-vm-probe", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
         .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP"], swiftSettings: strict),
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
+        .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics"],
             swiftSettings: strict),

@@ -6,5 +6,7 @@ extension CarDiagCommand {
         DecodeCommand.self,
         FramesCommand.self,
         ExplainCommand.self,
+        AdaptersCommand.self,
+        LinkCommand.self,
     ]
 }
