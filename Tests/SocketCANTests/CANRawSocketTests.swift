@@ -72,8 +72,10 @@ import Testing
     @Test func sendWaitsOutAFullTransmitQueue() async throws {
         let pair = try Pair()
         let injector = ScriptedErrnoInjector([.write: [.noBufferSpace, .interrupted, .noBufferSpace, .wouldBlock]])
+        // A generous queue timeout: the backoff sleeps are real, and a loaded machine stretches them.
         let socket = try CANRawSocket(
-            adopting: pair.ours, name: "can0", options: .init(), systemCalls: SystemCalls(injector: injector))
+            adopting: pair.ours, name: "can0", options: .init(transmitQueueTimeout: .seconds(120)),
+            systemCalls: SystemCalls(injector: injector))
         defer { socket.close() }
         try await socket.send(try .classic(.standard(0x123)!, [0xAA]))
         #expect(pair.kernelReads() == [0x23, 0x01, 0, 0, 1, 0, 0, 0, 0xAA, 0, 0, 0, 0, 0, 0, 0])
