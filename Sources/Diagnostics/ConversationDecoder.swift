@@ -139,7 +139,7 @@ public struct ConversationDecoder: Sendable {
         case .uds:
             guard let decoded = try? UDSMessage(decoding: payload) else { return noteUndecodable(address) }
             withReport(address) { $0.protocols.insert(.uds) }
-            absorb(decoded, address: address, timestamp: timestamp)
+            absorb(decoded, request: request, address: address, timestamp: timestamp)
         case .kwp:
             guard let decoded = try? KWPMessage(decoding: payload) else { return noteUndecodable(address) }
             withReport(address) { $0.protocols.insert(.kwp) }
@@ -175,7 +175,7 @@ public struct ConversationDecoder: Sendable {
         }
     }
 
-    private mutating func absorb(_ message: UDSMessage, address: ECUAddress, timestamp: Duration?) {
+    private mutating func absorb(_ message: UDSMessage, request: [UInt8]?, address: ECUAddress, timestamp: Duration?) {
         switch message.content {
         case .readDTCInformationResponse:
             let service = "19 " + Hex.string(message.payload.count > 1 ? message.payload[1] : 0, digits: 2)
@@ -183,7 +183,13 @@ public struct ConversationDecoder: Sendable {
         case .diagnosticSessionControlResponse(let response):
             withReport(address) { $0.activeSession = response.sessionType.rawValue }
         case .readDataByIdentifierResponse(let response):
-            for record in response.records {
+            // A DID of unknown length runs to the end of the response, so the codec will not call it text; when
+            // the request asked for that one DID alone, the rest of the response is exactly its value.
+            let soleDID = request.flatMap { $0.count == 3 && $0[0] == 0x22 ? UInt16($0[1]) << 8 | UInt16($0[2]) : nil }
+            for var record in response.records {
+                if record.isRemainderOfMessage, response.records.count == 1, record.identifier.rawValue == soleDID {
+                    record.isRemainderOfMessage = false
+                }
                 if record.identifier == .activeDiagnosticSession, let session = record.data.first {
                     withReport(address) { $0.activeSession = session }
                     continue
