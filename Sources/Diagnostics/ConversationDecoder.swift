@@ -137,9 +137,17 @@ public struct ConversationDecoder: Sendable {
         let guess = Self.protocolOf(response: payload, request: request, known: ecus[address]?.protocols ?? [])
         switch guess {
         case .uds:
-            guard let decoded = try? UDSMessage(decoding: payload) else { return noteUndecodable(address) }
-            withReport(address) { $0.protocols.insert(.uds) }
-            absorb(decoded, request: request, address: address, timestamp: timestamp)
+            if let decoded = try? UDSMessage(decoding: payload) {
+                withReport(address) { $0.protocols.insert(.uds) }
+                absorb(decoded, request: request, address: address, timestamp: timestamp)
+            } else if let decoded = Self.kwpServiceKnown(payload) {
+                // KWP2000's one-byte tester present `3E` → `7E` (Lexus IS-F, Techstream) is no UDS message: a
+                // service both protocols share is guessed as UDS on an ECU not heard from yet.
+                withReport(address) { $0.protocols.insert(.kwp) }
+                absorb(decoded, address: address, timestamp: timestamp)
+            } else {
+                noteUndecodable(address)
+            }
         case .kwp:
             guard let decoded = try? KWPMessage(decoding: payload) else { return noteUndecodable(address) }
             withReport(address) { $0.protocols.insert(.kwp) }
@@ -151,6 +159,13 @@ public struct ConversationDecoder: Sendable {
         case nil:
             noteUndecodable(address)
         }
+    }
+
+    /// The payload as a KWP2000 message of a service the KWP codec decodes (not its catch-all), if it is one.
+    static func kwpServiceKnown(_ payload: [UInt8]) -> KWPMessage? {
+        guard let decoded = try? KWPMessage(decoding: payload) else { return nil }
+        if case .other = decoded.content { return nil }
+        return decoded
     }
 
     /// Which protocol a positive response belongs to. The request decides where the service ids differ
