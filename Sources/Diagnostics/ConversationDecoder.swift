@@ -15,6 +15,19 @@ public struct ConversationDecoder: Sendable {
         var timestamp: Duration?
         /// True while the latest reply was 0x78 (response pending), so a run counts once.
         var inResponsePendingRun = false
+
+        /// Whether the request sets suppressPosRspMsgIndicationBit (bit 7 of the sub-function, ISO 14229-1
+        /// §8.2.2), so silence is the expected answer: `3E 80` tester present, `28 81 01`, `85 82`. It stays
+        /// open for a negative response, but is not counted as unanswered.
+        var suppressesPositiveResponse: Bool {
+            payload.count >= 2 && Self.servicesWithSubFunction.contains(payload[0]) && payload[1] & 0x80 != 0
+        }
+
+        /// UDS services whose first parameter is a sub-function with the suppress bit. 0x19 is left out: its
+        /// report types never set bit 7.
+        static let servicesWithSubFunction: Set<UInt8> = [
+            0x10, 0x11, 0x27, 0x28, 0x29, 0x2C, 0x31, 0x3E, 0x83, 0x84, 0x85, 0x86, 0x87,
+        ]
     }
 
     /// Limits that keep memory bounded on any input.
@@ -72,7 +85,9 @@ public struct ConversationDecoder: Sendable {
         }
         let address = ECUAddress(requestID: message.id, responseID: peer, extendedAddress: message.addressExtension)
         withReport(address) { $0.servicesRequested[message.payload[0], default: 0] += 1 }
-        if pending[address] != nil { withReport(address) { $0.unansweredRequests += 1 } }
+        if let open = pending[address], !open.suppressesPositiveResponse {
+            withReport(address) { $0.unansweredRequests += 1 }
+        }
         pending[address] = pendingRequest
     }
 
@@ -303,7 +318,9 @@ public struct ConversationDecoder: Sendable {
     /// The report so far. Requests still open count as unanswered.
     public func report(summary: DecodeSummary = DecodeSummary(), busFaultSeen: Bool = false) -> DiagnosticReport {
         var reports = ecus
-        for address in pending.keys { reports[address]?.unansweredRequests += 1 }
+        for (address, open) in pending where !open.suppressesPositiveResponse {
+            reports[address]?.unansweredRequests += 1
+        }
         let ordered = reports.values.sorted { $0.address < $1.address }
         var summary = summary
         summary.messages = messages

@@ -19,7 +19,9 @@ extension DiagnosticReport {
         for ecu in ecus {
             if ecu.answered {
                 var seen = Set<String>()
-                let distinct = ecu.dtcs.filter(\.indicatesFault).map(\.dtc).filter { seen.insert($0.hyphenatedText + "\($0.status?.rawValue ?? 0)").inserted }
+                let distinct = ecu.dtcs.filter(\.indicatesFault).map(\.dtc).filter {
+                    seen.insert($0.hyphenatedText + "\($0.status?.rawValue ?? 0)").inserted
+                }
                 findings.append(ECUFinding(ecu: ecu.identity, dtcs: distinct))
             } else if ecu.unansweredRequests > 0 {
                 unresponsive.append(ecu.identity)

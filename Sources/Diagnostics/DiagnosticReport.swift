@@ -133,7 +133,8 @@ public struct DCMStatusReport: Hashable, Sendable {
         if busFaultSeen {
             verdict = .busFault
         } else if !report.answered {
-            verdict = requestsSent > 0 ? .notResponding : .unknown
+            // Requests that expect no positive answer (`3E 80`) leave it unknown, not silent.
+            verdict = report.unansweredRequests > 0 ? .notResponding : .unknown
         } else if report.dtcs.contains(where: \.indicatesFault) {
             verdict = .faultsPresent
         } else if report.servicesRequested.keys.contains(where: { [0x19, 0x13, 0x18].contains($0) }) {

@@ -46,7 +46,8 @@ struct CaptureDecodeTests {
     }
 
     static func ecu(_ report: DiagnosticReport, _ request: UInt32, _ response: UInt32) throws -> ECUReport {
-        try #require(report.ecus.first { $0.address.requestID.value == request && $0.address.responseID.value == response })
+        try #require(
+            report.ecus.first { $0.address.requestID.value == request && $0.address.responseID.value == response })
     }
 
     // MARK: - Hyundai Kona (UDS 0x19 answers)
@@ -87,7 +88,9 @@ struct CaptureDecodeTests {
         #expect(kwp.allSatisfy { $0.service == "13" && $0.dtc.code.description == "P0335" && $0.dtc.status == nil })
         let mode07 = engine.dtcs.filter { $0.source == .obd && $0.service == "07" }
         #expect(!mode07.isEmpty && mode07.count % 2 == 0)
-        #expect(mode07.map(\.dtc.code.description) == Array(repeating: ["P0335", "P1340"], count: mode07.count / 2).flatMap { $0 })
+        #expect(
+            mode07.map(\.dtc.code.description)
+                == Array(repeating: ["P0335", "P1340"], count: mode07.count / 2).flatMap { $0 })
         #expect(engine.protocols.isSuperset(of: [.kwp, .obd]))
         // KWP's bare tester present `3E` → `7E` decodes (it is no UDS message); nothing is left undecodable.
         #expect(report.summary.undecodableMessages == 0)
@@ -148,6 +151,10 @@ struct CaptureDecodeTests {
         #expect(ecu.protocols == [.uds])
         #expect(report.summary.responsesWithoutRequest == 0)
         #expect(report.summary.undecodableMessages == 0)
+        // 0x700 gets `3E 80` every 2 s and `28 81 01`: the suppress bit asks for no reply, so none is missing.
+        let functional = try Self.ecu(report, 0x700, 0x77D)
+        #expect(functional.servicesRequested[0x3E] == 15)
+        #expect(functional.unansweredRequests == 0)
     }
 
     /// scapy's scanner against 0x641/0x651 tries every service; the ECU answers them, mostly negatively.

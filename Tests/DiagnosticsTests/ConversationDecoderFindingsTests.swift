@@ -7,7 +7,9 @@ import Testing
 /// Cases found while checking `cardiag decode` against the fixture logs and the real captures.
 @Suite struct ConversationDecoderFindingsTests {
     /// A physical message between the tester and `request`/`request + 8`, optionally behind an address byte.
-    static func message(_ direction: ISOTPDirection, _ request: UInt32, _ bytes: [UInt8], ext: UInt8? = nil) -> ISOTPFlowMessage {
+    static func message(_ direction: ISOTPDirection, _ request: UInt32, _ bytes: [UInt8], ext: UInt8? = nil)
+        -> ISOTPFlowMessage
+    {
         let id = direction == .request ? request : request + 8
         let peer = direction == .request ? request + 8 : request
         return ISOTPFlowMessage(
@@ -59,7 +61,8 @@ import Testing
     /// the UDS decode fails: `59 02 FF 95` (a cut-off record) stays undecodable.
     @Test func truncatedUDSRecordStaysUndecodable() {
         let report = Self.decode([
-            Self.message(.request, 0x7E0, [0x19, 0x02, 0xFF]), Self.message(.response, 0x7E0, [0x59, 0x02, 0xFF, 0x95]),
+            Self.message(.request, 0x7E0, [0x19, 0x02, 0xFF]),
+            Self.message(.response, 0x7E0, [0x59, 0x02, 0xFF, 0x95]),
         ])
         #expect(report.summary.undecodableMessages == 1)
     }
@@ -84,6 +87,21 @@ import Testing
         #expect(status.dtcsByState.values.flatMap { $0 }.map(\.hyphenatedText) == faults)
         let findings = report.vehicleFindings.findings.flatMap(\.dtcs).map(\.hyphenatedText)
         #expect(findings == faults)
+    }
+
+    /// `3E 80` and `28 81 01` set the suppress-positive-response bit: silence is the answer, not a missing one.
+    /// `3E 00` and `28 01 01` expect an answer; a DCM asked only with the suppress bit stays "unknown".
+    @Test(arguments: [
+        ([[0x3E, 0x80], [0x3E, 0x80], [0x28, 0x81, 0x01]] as [[UInt8]], 0, "unknown"),
+        ([[0x3E, 0x80], [0x3E, 0x00]], 1, "notResponding"),
+        ([[0x3E, 0x00], [0x28, 0x01, 0x01]], 2, "notResponding"),
+    ])
+    func suppressedPositiveResponsesAreNotMissing(requests: [[UInt8]], unanswered: Int, verdict: String) throws {
+        let report = Self.decode(requests.map { Self.message(.request, 0x750, $0, ext: 0xC7) })
+        let ecu = try #require(report.ecus.first)
+        #expect(ecu.unansweredRequests == unanswered)
+        #expect(ecu.servicesRequested.values.reduce(0, +) == requests.count)
+        #expect("\(try #require(report.dcmStatus).verdict)" == verdict)
     }
 
     /// KWP and OBD records carry no ISO 14229 status: they list faults, so they always count.

@@ -38,7 +38,9 @@ import Testing
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        if let stdin { process.standardInput = try FileHandle(forReadingFrom: packageRoot.appendingPathComponent(stdin)) }
+        if let stdin {
+            process.standardInput = try FileHandle(forReadingFrom: packageRoot.appendingPathComponent(stdin))
+        }
         try process.run()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
@@ -160,7 +162,8 @@ import Testing
         let run = try Self.run(["decode", "--format", "json", "Fixtures/decode/remote-connect-failing.log"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let plan = try #require((document["triage"] as? [String: Any])?["plan"] as? [[String: Any]])
-        #expect(plan.compactMap { $0["category"] as? String } == ["communication", "dcmConnection", "headUnit", "account"])
+        #expect(
+            plan.compactMap { $0["category"] as? String } == ["communication", "dcmConnection", "headUnit", "account"])
         #expect((plan.first?["headline"] as? String)?.hasPrefix("U019887") == true)
     }
 
@@ -179,12 +182,14 @@ import Testing
             status: 0),
         Case(name: "payload", arguments: ["decode", "--payload", "59 02 FF 95 C4 00 09"], status: 0),
         Case(name: "missing-file", arguments: ["decode", "Fixtures/decode/no-such.log"], status: 66),
-        Case(name: "malformed", arguments: ["decode", "--no-advice", "Fixtures/decode/malformed-lines.log"], status: 0),
+        Case(
+            name: "malformed", arguments: ["decode", "--no-advice", "Fixtures/decode/malformed-lines.log"], status: 0),
         Case(
             name: "malformed-strict", arguments: ["decode", "--strict", "Fixtures/decode/malformed-lines.log"],
             status: 65),
         Case(
-            name: "stdin", arguments: ["decode", "--no-advice", "-"], stdin: "Fixtures/decode/remote-connect-failing.log",
+            name: "stdin", arguments: ["decode", "--no-advice", "-"],
+            stdin: "Fixtures/decode/remote-connect-failing.log",
             status: 0),
     ]
 
@@ -197,7 +202,8 @@ import Testing
 
     @Test func codesFilterKeepsOnlyMatchingRecords() throws {
         let run = try Self.run([
-            "decode", "--format", "json", "--no-advice", "--codes", "B15xx,U11xx", "Fixtures/decode/dcm-750-c7-and-body.log",
+            "decode", "--format", "json", "--no-advice", "--codes", "B15xx,U11xx",
+            "Fixtures/decode/dcm-750-c7-and-body.log",
         ])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let dtcs = try #require(document["dtcs"] as? [[String: Any]])
@@ -230,14 +236,16 @@ import Testing
     static func checkRecordFields(_ record: [String: Any]) throws {
         let code = try #require(record["code"] as? String)
         #expect(code.count == 5)
-        #expect(record.keys.contains("failureType") && (record["failureType"] is Int || record["failureType"] is NSNull))
+        #expect(
+            record.keys.contains("failureType") && (record["failureType"] is Int || record["failureType"] is NSNull))
         #expect(record.keys.contains("status") && (record["status"] is Int || record["status"] is NSNull))
         #expect(["uds", "kwp", "obd"].contains(record["source"] as? String))
         #expect(record["timestamp"] is Double || record["timestamp"] is Int)
         let ecu = try #require(record["ecu"] as? [String: Any])
         #expect(ecu["requestId"] is Int)
         #expect(ecu["responseId"] is Int)
-        #expect(ecu.keys.contains("extendedAddress") && (ecu["extendedAddress"] is Int || ecu["extendedAddress"] is NSNull))
+        #expect(
+            ecu.keys.contains("extendedAddress") && (ecu["extendedAddress"] is Int || ecu["extendedAddress"] is NSNull))
     }
 
     /// One frame per line in the fixture logs; the broadcast ids are 0x0B4, 0x1A0, 0x2C1 and 0x3B7.
