@@ -15,6 +15,19 @@ public struct ConversationDecoder: Sendable {
         var timestamp: Duration?
         /// True while the latest reply was 0x78 (response pending), so a run counts once.
         var inResponsePendingRun = false
+
+        /// Whether the request sets suppressPosRspMsgIndicationBit (bit 7 of the sub-function, ISO 14229-1
+        /// §8.2.2), so silence is the expected answer: `3E 80` tester present, `28 81 01`, `85 82`. It stays
+        /// open for a negative response, but is not counted as unanswered.
+        var suppressesPositiveResponse: Bool {
+            payload.count >= 2 && Self.servicesWithSubFunction.contains(payload[0]) && payload[1] & 0x80 != 0
+        }
+
+        /// UDS services whose first parameter is a sub-function with the suppress bit. 0x19 is left out: its
+        /// report types never set bit 7.
+        static let servicesWithSubFunction: Set<UInt8> = [
+            0x10, 0x11, 0x27, 0x28, 0x29, 0x2C, 0x31, 0x3E, 0x83, 0x84, 0x85, 0x86, 0x87,
+        ]
     }
 
     /// Limits that keep memory bounded on any input.
@@ -72,7 +85,9 @@ public struct ConversationDecoder: Sendable {
         }
         let address = ECUAddress(requestID: message.id, responseID: peer, extendedAddress: message.addressExtension)
         withReport(address) { $0.servicesRequested[message.payload[0], default: 0] += 1 }
-        if pending[address] != nil { withReport(address) { $0.unansweredRequests += 1 } }
+        if let open = pending[address], !open.suppressesPositiveResponse {
+            withReport(address) { $0.unansweredRequests += 1 }
+        }
         pending[address] = pendingRequest
     }
 
@@ -137,9 +152,17 @@ public struct ConversationDecoder: Sendable {
         let guess = Self.protocolOf(response: payload, request: request, known: ecus[address]?.protocols ?? [])
         switch guess {
         case .uds:
-            guard let decoded = try? UDSMessage(decoding: payload) else { return noteUndecodable(address) }
-            withReport(address) { $0.protocols.insert(.uds) }
-            absorb(decoded, address: address, timestamp: timestamp)
+            if let decoded = try? UDSMessage(decoding: payload) {
+                withReport(address) { $0.protocols.insert(.uds) }
+                absorb(decoded, request: request, address: address, timestamp: timestamp)
+            } else if let decoded = Self.kwpServiceKnown(payload) {
+                // KWP2000's one-byte tester present `3E` → `7E` (Lexus IS-F, Techstream) is no UDS message: a
+                // service both protocols share is guessed as UDS on an ECU not heard from yet.
+                withReport(address) { $0.protocols.insert(.kwp) }
+                absorb(decoded, address: address, timestamp: timestamp)
+            } else {
+                noteUndecodable(address)
+            }
         case .kwp:
             guard let decoded = try? KWPMessage(decoding: payload) else { return noteUndecodable(address) }
             withReport(address) { $0.protocols.insert(.kwp) }
@@ -151,6 +174,13 @@ public struct ConversationDecoder: Sendable {
         case nil:
             noteUndecodable(address)
         }
+    }
+
+    /// The payload as a KWP2000 message of a service the KWP codec decodes (not its catch-all), if it is one.
+    static func kwpServiceKnown(_ payload: [UInt8]) -> KWPMessage? {
+        guard let decoded = try? KWPMessage(decoding: payload) else { return nil }
+        if case .other = decoded.content { return nil }
+        return decoded
     }
 
     /// Which protocol a positive response belongs to. The request decides where the service ids differ
@@ -175,7 +205,7 @@ public struct ConversationDecoder: Sendable {
         }
     }
 
-    private mutating func absorb(_ message: UDSMessage, address: ECUAddress, timestamp: Duration?) {
+    private mutating func absorb(_ message: UDSMessage, request: [UInt8]?, address: ECUAddress, timestamp: Duration?) {
         switch message.content {
         case .readDTCInformationResponse:
             let service = "19 " + Hex.string(message.payload.count > 1 ? message.payload[1] : 0, digits: 2)
@@ -183,7 +213,13 @@ public struct ConversationDecoder: Sendable {
         case .diagnosticSessionControlResponse(let response):
             withReport(address) { $0.activeSession = response.sessionType.rawValue }
         case .readDataByIdentifierResponse(let response):
-            for record in response.records {
+            // A DID of unknown length runs to the end of the response, so the codec will not call it text; when
+            // the request asked for that one DID alone, the rest of the response is exactly its value.
+            let soleDID = request.flatMap { $0.count == 3 && $0[0] == 0x22 ? UInt16($0[1]) << 8 | UInt16($0[2]) : nil }
+            for var record in response.records {
+                if record.isRemainderOfMessage, response.records.count == 1, record.identifier.rawValue == soleDID {
+                    record.isRemainderOfMessage = false
+                }
                 if record.identifier == .activeDiagnosticSession, let session = record.data.first {
                     withReport(address) { $0.activeSession = session }
                     continue
@@ -282,7 +318,9 @@ public struct ConversationDecoder: Sendable {
     /// The report so far. Requests still open count as unanswered.
     public func report(summary: DecodeSummary = DecodeSummary(), busFaultSeen: Bool = false) -> DiagnosticReport {
         var reports = ecus
-        for address in pending.keys { reports[address]?.unansweredRequests += 1 }
+        for (address, open) in pending where !open.suppressesPositiveResponse {
+            reports[address]?.unansweredRequests += 1
+        }
         let ordered = reports.values.sorted { $0.address < $1.address }
         var summary = summary
         summary.messages = messages

@@ -73,7 +73,7 @@ extension DiagnosticReport {
             let services = ecu.servicesRequested.keys.sorted().map { Hex.string($0, digits: 2) }.joined(separator: " ")
             let result: String
             if !ecu.answered {
-                result = ecu.unansweredRequests > 0 ? "no response" : "not addressed"
+                result = ecu.unansweredRequests > 0 ? "no response" : "no reply expected"
             } else if !ecu.dtcs.isEmpty {
                 let distinct = Set(ecu.dtcs.map(\.dtc.hyphenatedText)).count
                 result = "\(distinct) code\(distinct == 1 ? "" : "s")"

@@ -22,6 +22,18 @@ public struct DTCRecord: Hashable, Sendable {
         self.timestamp = timestamp
         self.ecu = ecu
     }
+    /// Whether the record reports a fault: true without a status byte (KWP 0x13, OBD modes 03/07/0A list only
+    /// faults), else when any failure bit is set. ReadDTCInformation 0x0A (supported DTCs) lists every code an
+    /// ECU can set, most with status 0x00 or only the test-not-completed bits (ISO 14229-1 D.2): no fault.
+    package var indicatesFault: Bool {
+        guard let status = dtc.status else { return true }
+        return !status.isDisjoint(with: Self.faultBits)
+    }
+
+    private static let faultBits: DTCStatus = [
+        .testFailed, .testFailedThisOperationCycle, .pendingDTC, .confirmedDTC, .testFailedSinceLastClear,
+        .warningIndicatorRequested,
+    ]
 }
 
 /// A negative response an ECU gave (a value, not an error): which service it refused and why.
@@ -112,7 +124,7 @@ public struct DCMStatusReport: Hashable, Sendable {
         identification = report.identification
         activeSession = report.activeSession
         var byState: [String: [DiagnosticTroubleCode]] = [:]
-        for record in report.dtcs {
+        for record in report.dtcs where record.indicatesFault {
             let state = record.dtc.status?.summary.state ?? "stored"
             if !(byState[state]?.contains(record.dtc) ?? false) { byState[state, default: []].append(record.dtc) }
         }
@@ -121,8 +133,9 @@ public struct DCMStatusReport: Hashable, Sendable {
         if busFaultSeen {
             verdict = .busFault
         } else if !report.answered {
-            verdict = requestsSent > 0 ? .notResponding : .unknown
-        } else if !report.dtcs.isEmpty {
+            // Requests that expect no positive answer (`3E 80`) leave it unknown, not silent.
+            verdict = report.unansweredRequests > 0 ? .notResponding : .unknown
+        } else if report.dtcs.contains(where: \.indicatesFault) {
             verdict = .faultsPresent
         } else if report.servicesRequested.keys.contains(where: { [0x19, 0x13, 0x18].contains($0) }) {
             verdict = .healthy

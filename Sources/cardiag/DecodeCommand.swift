@@ -186,7 +186,9 @@ struct DecodeCommand: ParsableCommand {
             if let knowledgeBase, let plan {
                 let renderer = InterpretationRenderer(width: terminal.columns)
                 var seen = Set<DiagnosticTroubleCode>()
-                let distinct = report.dtcs.map { DiagnosticTroubleCode(code: $0.dtc.code, failureType: $0.dtc.failureType) }
+                // Only records that report a fault: a 19 0A list of supported codes is mostly status 0x00.
+                let distinct = report.dtcs.filter(\.indicatesFault)
+                    .map { DiagnosticTroubleCode(code: $0.dtc.code, failureType: $0.dtc.failureType) }
                     .filter { seen.insert($0).inserted }
                 if !distinct.isEmpty {
                     terminal.line(String(repeating: "=", count: min(renderer.width, 80)))
