@@ -139,7 +139,19 @@ struct DecodeCommand: ParsableCommand {
 
     private func decodeLog(_ path: String) throws {
         let terminal = Terminal.shared
-        let options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
+        let patterns = try patterns()
+        let profile = VehicleProfile.builtIn[profile] ?? .toyota
+        // JSONL writes each DTC record as it is decoded, so memory does not grow with the log.
+        let streaming = format == .jsonl
+        var limits = ConversationDecoder.Limits()
+        limits.keepsDTCRecordsInECUReports = !streaming
+        var decoder = LogDecoder(profile: profile, tracker: try trackerConfiguration(), limits: limits)
+        // Broadcast frames on ids the tracker does not watch are checked and counted, never made into values.
+        let watcher = decoder
+        let selection = FrameSelection(
+            standardID: { watcher.watches(.standard($0)!) }, extendedGroup: { watcher.watches(.extended($0 << 16)!) })
+        var options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
+        options.selection = selection
         let reader: LogReader
         do {
             reader = try LogReader(path: path, options: options)
@@ -147,27 +159,49 @@ struct DecodeCommand: ParsableCommand {
             terminal.diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
-        var decoder = LogDecoder(profile: VehicleProfile.builtIn[profile] ?? .toyota, tracker: try trackerConfiguration())
+        // The built-in knowledge base is not used by JSONL, but an overlay given is still checked, before any
+        // record is written.
+        if streaming, !noAdvice, knowledgeBaseOptions.file != nil { _ = try knowledgeBaseOptions.load() }
+        var streamed = 0
+        func writeRecords() {
+            for record in decoder.takeDTCRecords()
+            where patterns.isEmpty || patterns.contains(where: { $0.matches(record.dtc) }) {
+                terminal.line(DiagnosticReportJSON.line(for: record, ecuName: profile.ecu(at: record.ecu)?.name))
+                streamed += 1
+            }
+        }
         var progress = Progress(path: path, enabled: terminal.stderrIsTerminal)
+        var nextProgress = 1 << 16
         do {
             while let frame = try reader.next() {
                 decoder.feed(frame)
-                if reader.framesRead & 0xFFFF == 0 { progress.update(bytes: reader.bytesRead, frames: reader.framesRead) }
+                if streaming { writeRecords() }
+                if reader.framesRead + reader.framesPassedOver >= nextProgress {
+                    nextProgress += 1 << 16
+                    progress.update(bytes: reader.bytesRead, frames: reader.framesRead + reader.framesPassedOver)
+                }
             }
         } catch {
             progress.clear()
+            terminal.flush()
             terminal.diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
         progress.clear()
+        decoder.passOver(nonDiagnosticFrames: reader.framesPassedOver, latestTimestamp: reader.lastTimestamp)
         var report = decoder.finish(skippedLines: reader.skipped)
-        let patterns = try patterns()
+        if streaming { writeRecords() }
         if !patterns.isEmpty { report = report.filtered(by: patterns) }
         for issue in reader.issues.prefix(FramesCommand.issuesShown) {
             terminal.diagnostic("cardiag: warning: \(issue)")
         }
         if reader.skipped > FramesCommand.issuesShown {
             terminal.diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
+        }
+        if streaming {
+            terminal.line(DiagnosticReportJSON.summaryLine(report.summary, dtcRecords: streamed))
+            terminal.flush()
+            return
         }
 
         let knowledgeBase = noAdvice ? nil : try knowledgeBaseOptions.load()
@@ -179,7 +213,7 @@ struct DecodeCommand: ParsableCommand {
             let document = DiagnosticReportJSON(report: report, input: input, advice: plan.map { renderer.jsonDocument($0) })
             terminal.write(document.text().utf8)
         case .jsonl:
-            for line in DiagnosticReportJSON(report: report, input: input).lines() { terminal.line(line) }
+            break  // written above, record by record
         case .text:
             let title = "cardiag decode: \(reader.name) (\(reader.format.shortName)\(reader.isCompressed ? ", gzip" : ""))"
             terminal.write(report.text(title: title).utf8)
