@@ -158,8 +158,8 @@ struct DecodeCommand: ParsableCommand {
         else { return reader }
         let size = Int(info.st_size)
         guard cuts != nil || jobs != nil || size >= 64 << 20 else { return reader }
-        // Stretches of 8-32 MiB: enough of them to keep every thread busy, each small in memory.
-        let length = min(32 << 20, max(8 << 20, size / (threads * 4)))
+        // Stretches of 8 MiB: enough to keep every thread busy; a few of them (their selected frames) in memory.
+        let length = 8 << 20
         let chunked = ChunkedLogReader(
             path: path, fileSize: size, cuts: cuts ?? ChunkedLogReader.evenCuts(fileSize: size, length: length),
             jobs: threads, options: options)
