@@ -30,5 +30,10 @@ test: system-packages
 test-vm: system-packages
 	@STRICT_FLAGS="$(STRICT_FLAGS)" Tools/vm/test
 
+# The decode benchmark beside wc -l, cat and the Python reference pipeline, then the micro-benchmarks
+# (Tools/bench; BENCH_FRAMES=1000000 for a quick run).
+bench: system-packages
+	@Tools/bench
+
 clean:
 	rm -rf .build

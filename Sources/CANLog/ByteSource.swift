@@ -68,6 +68,37 @@ public final class FileByteSource: ByteSource {
     }
 }
 
+/// Reads one byte range of an open file with `pread(2)`, so several readers can share a descriptor: how a
+/// large log is read by several threads, each from its own stretch. The descriptor stays the caller's.
+public struct FileRangeByteSource: ByteSource {
+    private let descriptor: Int32
+    private var offset: Int
+    private let end: Int
+    private let name: String
+
+    /// A source for bytes `range` of the file open as `descriptor`; `name` is used in messages.
+    public init(descriptor: Int32, range: Range<Int>, name: String) {
+        self.descriptor = descriptor
+        offset = range.lowerBound
+        end = range.upperBound
+        self.name = name
+    }
+
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int {
+        guard let base = buffer.baseAddress, offset < end else { return 0 }
+        while true {
+            let count = pread(descriptor, base, min(buffer.count, end - offset), off_t(offset))
+            if count >= 0 {
+                offset += count
+                return count
+            }
+            let number = errno
+            if number == EINTR { continue }
+            throw LogError(.readFailed, at: LogLocation(file: name), "cannot read: " + String(cString: strerror(number)))
+        }
+    }
+}
+
 /// Bytes held in memory, handed out in the chunks they were given (so tests can feed a reader in any
 /// chunking, one byte at a time included).
 public struct MemoryByteSource: ByteSource {

@@ -39,13 +39,22 @@ public final class LogReader {
         public var maximumIssuesKept: Int
         /// The size of the read buffer, in bytes.
         public var bufferSize: Int
+        /// Data frames on ids outside this selection are read, checked and counted in
+        /// ``LogReader/framesPassedOver`` but not returned; nil returns every frame.
+        public var selection: FrameSelection?
+        /// Whether gzip input is recognised by its magic bytes; off when the caller knows the bytes are text
+        /// (a stretch cut out of a larger log).
+        public var detectsCompression: Bool
 
         /// Options with the defaults: detect the format, skip bad lines, 4096-byte lines, 256 KiB records,
         /// keep 100 issues, a 1 MiB buffer.
         public init(
             format: LogFormat? = nil, strict: Bool = false, maximumLineLength: Int = 4096,
-            maximumRecordLength: Int = 1 << 18, maximumIssuesKept: Int = 100, bufferSize: Int = 1 << 20
+            maximumRecordLength: Int = 1 << 18, maximumIssuesKept: Int = 100, bufferSize: Int = 1 << 20,
+            selection: FrameSelection? = nil, detectsCompression: Bool = true
         ) {
+            self.selection = selection
+            self.detectsCompression = detectsCompression
             self.format = format
             self.strict = strict
             self.maximumLineLength = maximumLineLength
@@ -67,6 +76,8 @@ public final class LogReader {
     public private(set) var recordsRead = 0
     /// Frames returned so far.
     public private(set) var framesRead = 0
+    /// Data frames read but not returned because ``Options/selection`` leaves their id out.
+    public private(set) var framesPassedOver = 0
     /// Lines or records skipped because they could not be read (each has an error, see ``issues``).
     public private(set) var skipped = 0
     /// Lines that belong to the format but hold no frame (headers, comments, status events, candump's
@@ -91,7 +102,8 @@ public final class LogReader {
     private var sourceEnded = false
     private var finished = false
     private var discardingLongLine = false
-    private var lastTimestamp: Duration?
+    /// The timestamp of the latest frame read (returned or passed over) that had one.
+    public private(set) var lastTimestamp: Duration?
 
     private var text: TextLineParser
     private var packets = SocketCANPacketDecoder()
@@ -122,7 +134,7 @@ public final class LogReader {
         let sniffLength = min(capacity, 1 << 16)
         do {
             try fill(atLeast: sniffLength)
-            if end - start >= 2, buffer[start] == 0x1F, buffer[start + 1] == 0x8B {
+            if options.detectsCompression, end - start >= 2, buffer[start] == 0x1F, buffer[start + 1] == 0x8B {
                 let prefix = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
                 self.source = GzipByteSource(base: self.source, prefix: prefix, name: name)
                 isCompressed = true
@@ -156,22 +168,31 @@ public final class LogReader {
     ///   cannot be read or decompressed.
     public func next() throws(LogError) -> CANFrame? {
         guard !finished else { return nil }
-        let frame: CANFrame?
-        switch format {
-        case .pcap: frame = try nextPcapFrame()
-        case .pcapng: frame = try nextPcapngFrame()
-        default: frame = try nextTextFrame()
+        while true {
+            let frame: CANFrame?
+            switch format {
+            case .pcap: frame = try nextPcapFrame()
+            case .pcapng: frame = try nextPcapngFrame()
+            default: frame = try nextTextFrame()
+            }
+            guard let frame else {
+                finished = true
+                return nil
+            }
+            if let timestamp = frame.timestamp { note(timestamp) }
+            if let selection = options.selection, !selection.hands(frame.id, frame.kind) {
+                framesPassedOver += 1
+                continue
+            }
+            framesRead += 1
+            return frame
         }
-        guard let frame else {
-            finished = true
-            return nil
-        }
-        framesRead += 1
-        if let timestamp = frame.timestamp {
-            if let lastTimestamp, timestamp < lastTimestamp { timestampRegressions += 1 }
-            lastTimestamp = timestamp
-        }
-        return frame
+    }
+
+    @inline(__always)
+    private func note(_ timestamp: Duration) {
+        if let lastTimestamp, timestamp < lastTimestamp { timestampRegressions += 1 }
+        lastTimestamp = timestamp
     }
 
     /// Every remaining frame (for tests and small logs; use ``next()`` to stream).
@@ -244,8 +265,14 @@ public final class LogReader {
     // MARK: Text
 
     private func nextTextFrame() throws(LogError) -> CANFrame? {
+        let skimming = format == .candumpLog ? options.selection : nil
         while let line = try nextLine() {
             linesRead += 1
+            if let skimming, let timestamp = text.candumpLog.skim(line: line, selection: skimming) {
+                note(timestamp)
+                framesPassedOver += 1
+                continue
+            }
             do {
                 switch try text.parse(line: line) {
                 case .frame(let frame): return frame

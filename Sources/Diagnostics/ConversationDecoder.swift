@@ -38,6 +38,9 @@ public struct ConversationDecoder: Sendable {
         public var negativeResponsesKeptPerECU = 1000
         /// At most this many DTC records are kept; further ones are counted in `DecodeSummary.dtcRecordsDropped`.
         public var dtcRecordsKept = 1_000_000
+        /// Whether DTC records are also kept in each ECU's report. A caller that streams records out with
+        /// ``ConversationDecoder/takeDTCRecords()`` turns this off, so memory does not grow with the log.
+        public var keepsDTCRecordsInECUReports = true
 
         /// Default limits.
         public init() {}
@@ -53,6 +56,8 @@ public struct ConversationDecoder: Sendable {
     /// Functional requests by request id (0x7DF, 0x18DB33F1), answered by any ECU in its range.
     private var functional: [CANIdentifier: PendingRequest] = [:]
     private var records: [DTCRecord] = []
+    /// DTC records kept so far, including those already taken by ``takeDTCRecords()``.
+    private var recordsKept = 0
     private(set) var messages = 0
     private(set) var undecodable = 0
     private(set) var responsesWithoutRequest = 0
@@ -281,13 +286,18 @@ public struct ConversationDecoder: Sendable {
         timestamp: Duration?
     ) {
         for dtc in dtcs {
-            guard records.count < limits.dtcRecordsKept else {
+            guard recordsKept < limits.dtcRecordsKept else {
                 dtcRecordsDropped += 1
                 continue
             }
             let record = DTCRecord(dtc: dtc, source: source, service: service, timestamp: timestamp, ecu: address)
             records.append(record)
-            withReport(address) { $0.dtcs.append(record) }
+            recordsKept += 1
+            if limits.keepsDTCRecordsInECUReports {
+                withReport(address) { $0.dtcs.append(record) }
+            } else {
+                withReport(address) { _ in }
+            }
         }
     }
 
@@ -313,6 +323,14 @@ public struct ConversationDecoder: Sendable {
             ecus[address] = ECUReport(address: address, name: descriptor?.name, role: descriptor?.role ?? .other)
         }
         change(&ecus[address]!)
+    }
+
+    /// The DTC records decoded since the last call, in input order; they are no longer part of ``report(summary:busFaultSeen:)``.
+    /// For streaming output: with `keepsDTCRecordsInECUReports` off, memory stays bounded whatever the log's size.
+    public mutating func takeDTCRecords() -> [DTCRecord] {
+        var taken: [DTCRecord] = []
+        swap(&taken, &records)
+        return taken
     }
 
     /// The report so far. Requests still open count as unanswered.

@@ -44,7 +44,7 @@ public struct DiagnosticReportJSON: Encodable {
     /// `--format jsonl`, where each line stands alone.
     public func lines() -> [String] {
         let names = report.ecuNames
-        var lines = report.dtcs.map { Self.encode(DTCRecordJSON($0, ecuName: names[$0.ecu]), pretty: false) }
+        var lines = report.dtcs.map { Self.line(for: $0, ecuName: names[$0.ecu]) }
         let summary = SummaryJSON(report.summary, dtcRecords: report.dtcs.count)
         lines.append(Self.encode(SummaryLineJSON(summary: summary), pretty: false))
         return lines
@@ -73,7 +73,7 @@ private struct AnyEncodable: Encodable {
 }
 
 /// Seconds as a number with microsecond precision, or nil.
-private func seconds(_ duration: Duration?) -> Double? {
+func seconds(_ duration: Duration?) -> Double? {
     guard let duration else { return nil }
     let (whole, attoseconds) = duration.components
     return Double(whole) + Double(attoseconds / 1_000_000_000_000) / 1_000_000
@@ -230,7 +230,7 @@ struct SummaryJSON: Encodable {
     }
 }
 
-private struct SummaryLineJSON: Encodable {
+struct SummaryLineJSON: Encodable {
     let kind = "summary"
     let schemaVersion = DiagnosticReportJSON.schemaVersion
     let summary: SummaryJSON

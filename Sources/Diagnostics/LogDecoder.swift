@@ -17,10 +17,26 @@ public struct LogDecoder: Sendable {
     private var busFaultSeen = false
 
     /// Creates a decoder. `tracker` sets which ids are diagnostic and which use extended addressing.
-    public init(profile: VehicleProfile = .toyota, tracker: ISOTPFlowTracker.Configuration = .init()) {
+    public init(
+        profile: VehicleProfile = .toyota, tracker: ISOTPFlowTracker.Configuration = .init(),
+        limits: ConversationDecoder.Limits = .init()
+    ) {
         self.tracker = ISOTPFlowTracker(configuration: tracker)
-        conversations = ConversationDecoder(profile: profile)
+        conversations = ConversationDecoder(profile: profile, limits: limits)
     }
+
+    /// Whether data frames on `id` can be diagnostic; frames on other ids may be counted with
+    /// ``passOver(nonDiagnosticFrames:latestTimestamp:)`` instead of fed (a reader's fast path).
+    public func watches(_ id: CANIdentifier) -> Bool { tracker.watches(id) }
+
+    /// Counts `count` classic or FD data frames on ids ``watches(_:)`` rejects, in place of feeding them;
+    /// `latestTimestamp` is the time of the last of them.
+    public mutating func passOver(nonDiagnosticFrames count: Int, latestTimestamp: Duration?) {
+        tracker.passOver(nonDiagnosticFrames: count, latestTimestamp: latestTimestamp)
+    }
+
+    /// The DTC records decoded since the last call, in input order (see ``ConversationDecoder/takeDTCRecords()``).
+    public mutating func takeDTCRecords() -> [DTCRecord] { conversations.takeDTCRecords() }
 
     /// Feeds one frame, in input order.
     public mutating func feed(_ frame: CANFrame) {

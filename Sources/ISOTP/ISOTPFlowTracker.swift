@@ -210,6 +210,28 @@ public struct ISOTPFlowTracker: Sendable {
         return track(frame, route)
     }
 
+    /// Whether data frames on `id` can be diagnostic at all. False means every frame on `id` is counted as not
+    /// diagnostic whatever it holds, so a reader may count such frames (``passOver(nonDiagnosticFrames:latestTimestamp:)``)
+    /// instead of feeding them. For 29-bit ids the answer is the same for all ids sharing the upper 13 bits.
+    public func watches(_ id: CANIdentifier) -> Bool {
+        let value = id.value
+        if id.format == .standard {
+            return value >= 0x700 || additionalStandardIDs[Int(value >> 6)] & (1 << (value & 63)) != 0
+        }
+        switch value >> 16 {
+        case 0x18DA, 0x18DB, 0x18CE, 0x18CD: return true
+        default: return hasAdditionalExtendedIDs
+        }
+    }
+
+    /// Accounts for `count` data frames on ids the tracker does not watch (see ``watches(_:)``), fed in their
+    /// place: exactly what feeding them would do. `latestTimestamp` is the time of the last of them, if any.
+    public mutating func passOver(nonDiagnosticFrames count: Int, latestTimestamp: Duration?) {
+        statistics.framesFed += count
+        statistics.nonDiagnosticFrames += count
+        if count > 0, let latestTimestamp { self.latestTimestamp = latestTimestamp }
+    }
+
     /// Ends the input: every message still in progress is counted as rejected (timed out when later traffic
     /// came more than the timeout after its last frame, else truncated) and returned.
     public mutating func finish() -> [ISOTPFlowPartialMessage] {

@@ -80,6 +80,12 @@ struct DecodeCommand: ParsableCommand {
     @Option(name: .customLong("protocol"), help: "With --payload: auto, uds, kwp or obd.")
     var payloadProtocol: PayloadProtocol = .auto
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads that read the log (plain candump files): 1 for one, 0 for one per core (the default for files "
+                + "over 64 MiB).", valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var knowledgeBaseOptions: KnowledgeBaseOptions
 
     func validate() throws {
@@ -96,6 +102,7 @@ struct DecodeCommand: ParsableCommand {
         }
         _ = try patterns()
         _ = try trackerConfiguration()
+        if let jobs, jobs < 0 { throw ValidationError("--jobs takes 0 (one per core) or a number of threads.") }
     }
 
     /// The tracker's configuration with the `--pair` pairs added.
@@ -134,40 +141,100 @@ struct DecodeCommand: ParsableCommand {
             Terminal.shared.flush()
             return
         }
-        try decodeLog(input ?? "-")
+        let terminal = Terminal.shared
+        try decodeLog(input ?? "-", output: { terminal.write($0.utf8) }, diagnostic: terminal.diagnostic)
+        terminal.flush()
     }
 
-    private func decodeLog(_ path: String) throws {
+    /// The reader for `path`: one ``LogReader``, or a ``ChunkedLogReader`` when the file is a plain candump
+    /// log and more than one thread is wanted (or `cuts` are given, for tests).
+    private func openInput(_ path: String, options: LogReader.Options, cuts: [Int]?) throws(LogError) -> any FrameInput {
+        let reader = try LogReader(path: path, options: options)
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let threads = jobs.map { $0 == 0 ? cores : $0 } ?? cores
+        var info = stat()
+        guard path != "-", !strict, reader.format == .candumpLog, !reader.isCompressed, threads > 1 || cuts != nil,
+            stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG
+        else { return reader }
+        let size = Int(info.st_size)
+        guard cuts != nil || jobs != nil || size >= 64 << 20 else { return reader }
+        // Stretches of 8 MiB: enough to keep every thread busy; a few of them (their selected frames) in memory.
+        let length = 8 << 20
+        let chunked = ChunkedLogReader(
+            path: path, fileSize: size, cuts: cuts ?? ChunkedLogReader.evenCuts(fileSize: size, length: length),
+            jobs: threads, options: options)
+        return chunked ?? reader
+    }
+
+    /// Decodes the log at `path`, writing the output through `output` and warnings through `diagnostic`.
+    /// `cuts` forces the multi-threaded reader with stretches starting at the first line start at or after
+    /// each offset (for tests).
+    func decodeLog(
+        _ path: String, cuts: [Int]? = nil, output: (String) -> Void, diagnostic: (String) -> Void
+    ) throws {
         let terminal = Terminal.shared
-        let options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
-        let reader: LogReader
+        let patterns = try patterns()
+        let profile = VehicleProfile.builtIn[profile] ?? .toyota
+        // JSONL writes each DTC record as it is decoded, so memory does not grow with the log.
+        let streaming = format == .jsonl
+        var limits = ConversationDecoder.Limits()
+        limits.keepsDTCRecordsInECUReports = !streaming
+        var decoder = LogDecoder(profile: profile, tracker: try trackerConfiguration(), limits: limits)
+        // Broadcast frames on ids the tracker does not watch are checked and counted, never made into values.
+        let watcher = decoder
+        let selection = FrameSelection(
+            standardID: { watcher.watches(.standard($0)!) }, extendedGroup: { watcher.watches(.extended($0 << 16)!) })
+        var options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
+        options.selection = selection
+        let reader: any FrameInput
         do {
-            reader = try LogReader(path: path, options: options)
+            reader = try openInput(path, options: options, cuts: cuts)
         } catch {
-            terminal.diagnostic("cardiag: \(error)")
+            diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
-        var decoder = LogDecoder(profile: VehicleProfile.builtIn[profile] ?? .toyota, tracker: try trackerConfiguration())
+        // The built-in knowledge base is not used by JSONL, but an overlay given is still checked, before any
+        // record is written.
+        if streaming, !noAdvice, knowledgeBaseOptions.file != nil { _ = try knowledgeBaseOptions.load() }
+        var streamed = 0
+        func writeRecords() {
+            for record in decoder.takeDTCRecords()
+            where patterns.isEmpty || patterns.contains(where: { $0.matches(record.dtc) }) {
+                output(DiagnosticReportJSON.line(for: record, ecuName: profile.ecu(at: record.ecu)?.name) + "\n")
+                streamed += 1
+            }
+        }
         var progress = Progress(path: path, enabled: terminal.stderrIsTerminal)
+        var nextProgress = 1 << 16
         do {
             while let frame = try reader.next() {
                 decoder.feed(frame)
-                if reader.framesRead & 0xFFFF == 0 { progress.update(bytes: reader.bytesRead, frames: reader.framesRead) }
+                if streaming { writeRecords() }
+                if reader.framesRead + reader.framesPassedOver >= nextProgress {
+                    nextProgress += 1 << 16
+                    progress.update(bytes: reader.bytesRead, frames: reader.framesRead + reader.framesPassedOver)
+                }
             }
         } catch {
             progress.clear()
-            terminal.diagnostic("cardiag: \(error)")
+            terminal.flush()
+            diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
         progress.clear()
+        decoder.passOver(nonDiagnosticFrames: reader.framesPassedOver, latestTimestamp: reader.lastTimestamp)
         var report = decoder.finish(skippedLines: reader.skipped)
-        let patterns = try patterns()
+        if streaming { writeRecords() }
         if !patterns.isEmpty { report = report.filtered(by: patterns) }
         for issue in reader.issues.prefix(FramesCommand.issuesShown) {
-            terminal.diagnostic("cardiag: warning: \(issue)")
+            diagnostic("cardiag: warning: \(issue)")
         }
         if reader.skipped > FramesCommand.issuesShown {
-            terminal.diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
+            diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
+        }
+        if streaming {
+            output(DiagnosticReportJSON.summaryLine(report.summary, dtcRecords: streamed) + "\n")
+            return
         }
 
         let knowledgeBase = noAdvice ? nil : try knowledgeBaseOptions.load()
@@ -177,12 +244,12 @@ struct DecodeCommand: ParsableCommand {
         case .json:
             let renderer = InterpretationRenderer(width: 80)
             let document = DiagnosticReportJSON(report: report, input: input, advice: plan.map { renderer.jsonDocument($0) })
-            terminal.write(document.text().utf8)
+            output(document.text())
         case .jsonl:
-            for line in DiagnosticReportJSON(report: report, input: input).lines() { terminal.line(line) }
+            break  // written above, record by record
         case .text:
             let title = "cardiag decode: \(reader.name) (\(reader.format.shortName)\(reader.isCompressed ? ", gzip" : ""))"
-            terminal.write(report.text(title: title).utf8)
+            output(report.text(title: title))
             if let knowledgeBase, let plan {
                 let renderer = InterpretationRenderer(width: terminal.columns)
                 var seen = Set<DiagnosticTroubleCode>()
@@ -191,15 +258,14 @@ struct DecodeCommand: ParsableCommand {
                     .map { DiagnosticTroubleCode(code: $0.dtc.code, failureType: $0.dtc.failureType) }
                     .filter { seen.insert($0).inserted }
                 if !distinct.isEmpty {
-                    terminal.line(String(repeating: "=", count: min(renderer.width, 80)))
-                    terminal.line("What the codes mean\n")
-                    terminal.write(renderer.render(distinct.map(knowledgeBase.lookup), as: .text).utf8)
+                    output(String(repeating: "=", count: min(renderer.width, 80)) + "\n")
+                    output("What the codes mean\n\n")
+                    output(renderer.render(distinct.map(knowledgeBase.lookup), as: .text))
                 }
-                terminal.line(String(repeating: "=", count: min(renderer.width, 80)))
-                terminal.write(renderer.render(plan, as: .text).utf8)
+                output(String(repeating: "=", count: min(renderer.width, 80)) + "\n")
+                output(renderer.render(plan, as: .text))
             }
         }
-        terminal.flush()
     }
 }
 
