@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "Interpretation", targets: ["Interpretation"]),
         .library(name: "SocketCAN", targets: ["SocketCAN"]),
+        .library(name: "VirtualVehicle", targets: ["VirtualVehicle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -64,12 +65,14 @@ let package = Package(
         .target(
             name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CUdev", "CLibSocketCAN"],
             swiftSettings: strict),
+        // ECUs that serve a scenario file over any CANTransport: tests, `cardiag demo`, `cardiag simulate`.
+        .target(name: "VirtualVehicle", dependencies: ["CANCore", "DTC", "ISOTP"], swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
             dependencies: [
                 "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation", "SocketCAN",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VirtualVehicle", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
 
@@ -85,6 +88,9 @@ let package = Package(
         .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VirtualVehicleTests", dependencies: ["CANCore", "ISOTP", "DTC", "VirtualVehicle"],
             swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
         // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the
