@@ -87,7 +87,8 @@ let package = Package(
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
-            name: "DiagnosticsTests", dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics"],
+            name: "DiagnosticsTests",
+            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics", "Interpretation", "VirtualVehicle"],
             swiftSettings: strict),
         .testTarget(
             name: "VirtualVehicleTests", dependencies: ["CANCore", "ISOTP", "DTC", "VirtualVehicle"],
