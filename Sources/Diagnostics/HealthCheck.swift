@@ -66,7 +66,11 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
     ) async -> ScanReport {
         await session(consent: consent, link: link, progress: progress) { descriptor, client in
             var outcome = await Self.clear(descriptor, client: client, consent: consent)
-            guard outcome.status == .answered else { return outcome }
+            // Re-read after a clear, and after a refused one, so the codes that remain are shown.
+            switch outcome.status {
+            case .answered, .refused: break
+            case .noResponse, .stoppedAnswering, .unreached: return outcome
+            }
             let reread = await Self.read(descriptor, client: client, statusMask: configuration.udsStatusMask)
             outcome.requestsSent += reread.requestsSent
             outcome.log += reread.log
