@@ -80,6 +80,11 @@ let package = Package(
         .executableTarget(
             name: "cardiag-vm-probe", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
 
+        // Benchmark (not a test): a 30-ECU health check at several concurrency levels. `make bench` can run it.
+        .executableTarget(
+            name: "cardiag-bench-scan", dependencies: ["CANCore", "Diagnostics", "VirtualVehicle"],
+            path: "Benchmarks/ScanConcurrency", swiftSettings: strict),
+
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
         .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP"], swiftSettings: strict),
