@@ -39,14 +39,16 @@ public struct DiagnosticTiming: Hashable, Sendable {
     }
 
     /// The timing with P2 and P2* from a UDS `50 xx` response, when it carries them (`50 01 00 32 01 F4`:
-    /// P2 = 0x0032 ms, P2* = 0x01F4 × 10 ms). Values of zero are ignored.
+    /// P2 = 0x0032 ms, P2* = 0x01F4 × 10 ms). The ECU's values only lengthen ours: they are the server's
+    /// times, and the tester's own (ISO 14229-2 P2client = P2server + ΔP2) must also cover the network and
+    /// the adapter, which the configured values do. Values of zero are ignored.
     public func updated(fromSessionResponse payload: [UInt8]) -> DiagnosticTiming {
         guard payload.count >= 6, payload[0] == 0x50 else { return self }
         var timing = self
-        let p2 = Int(payload[2]) << 8 | Int(payload[3])
-        let p2Star = Int(payload[4]) << 8 | Int(payload[5])
-        if p2 > 0 { timing.responseTimeout = .milliseconds(p2) }
-        if p2Star > 0 { timing.extendedResponseTimeout = .milliseconds(p2Star * 10) }
+        let p2 = Duration.milliseconds(Int(payload[2]) << 8 | Int(payload[3]))
+        let p2Star = Duration.milliseconds((Int(payload[4]) << 8 | Int(payload[5])) * 10)
+        timing.responseTimeout = max(responseTimeout, p2)
+        timing.extendedResponseTimeout = max(extendedResponseTimeout, p2Star)
         return timing
     }
 }

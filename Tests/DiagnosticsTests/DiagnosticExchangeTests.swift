@@ -145,9 +145,12 @@ struct DiagnosticExchangeTests {
 
     @Test("P2 and P2* come from the ECU's session response")
     func timingFromSession() {
-        let updated = timing.updated(fromSessionResponse: [0x50, 0x01, 0x00, 0x19, 0x01, 0xF4])
-        #expect(updated.responseTimeout == ms(25))
-        #expect(updated.extendedResponseTimeout == ms(5000))
+        // An ECU that needs longer lengthens P2 and P2*; one that claims less never shortens ours.
+        let longer = timing.updated(fromSessionResponse: [0x50, 0x01, 0x00, 0x96, 0x02, 0x58])
+        #expect(longer.responseTimeout == ms(150))
+        #expect(longer.extendedResponseTimeout == ms(6000))
+        let shorter = timing.updated(fromSessionResponse: [0x50, 0x01, 0x00, 0x19, 0x00, 0x64])
+        #expect(shorter == timing)
         #expect(timing.updated(fromSessionResponse: [0x50, 0x01]) == timing)
         #expect(timing.updated(fromSessionResponse: [0x50, 0x01, 0, 0, 0, 0]) == timing)
     }
