@@ -205,6 +205,7 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
 
     private func startPumpIfNeeded() async {
         guard pump == nil else { return }
+        // Claim the slot before the await below, so a reentrant call does not start a second pump.
         pump = Task {}
         await channel.onFirstFrame { [weak self] _ in Task { await self?.forward(.firstFrame) } }
         pump = Task { [channel, weak self] in

@@ -234,8 +234,7 @@ extension HealthCheck {
                 guard await ask(ServicePolicy.udsReadIdentifier(did)) != nil else { return outcome }
             }
         case .kwp:
-            guard let dtcs = await ask(ServicePolicy.kwpIdentification) else { return outcome }
-            _ = dtcs
+            guard await ask(ServicePolicy.kwpIdentification) != nil else { return outcome }
         case .obd:
             break
         }
