@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "Interpretation", targets: ["Interpretation"]),
         .library(name: "SocketCAN", targets: ["SocketCAN"]),
+        .library(name: "VirtualVehicle", targets: ["VirtualVehicle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -64,18 +65,25 @@ let package = Package(
         .target(
             name: "SocketCAN", dependencies: ["CANCore", "CLinuxCAN", "CUdev", "CLibSocketCAN"],
             swiftSettings: strict),
+        // ECUs that serve a scenario file over any CANTransport: tests, `cardiag demo`, `cardiag simulate`.
+        .target(name: "VirtualVehicle", dependencies: ["CANCore", "DTC", "ISOTP"], swiftSettings: strict),
         // The command-line tool: thin commands, one renderer; the composition root.
         .executableTarget(
             name: "cardiag",
             dependencies: [
                 "CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation", "SocketCAN",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VirtualVehicle", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
 
         // Test-only driver for the VM test tier (Tests/vm), run inside a VM against can-utils. Not a product.
         .executableTarget(
             name: "cardiag-vm-probe", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
+
+        // Benchmark (not a test): a 30-ECU health check at several concurrency levels. `make bench` can run it.
+        .executableTarget(
+            name: "cardiag-bench-scan", dependencies: ["CANCore", "Diagnostics", "VirtualVehicle"],
+            path: "Benchmarks/ScanConcurrency", swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
@@ -84,7 +92,11 @@ let package = Package(
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
-            name: "DiagnosticsTests", dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics"],
+            name: "DiagnosticsTests",
+            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics", "Interpretation", "VirtualVehicle"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VirtualVehicleTests", dependencies: ["CANCore", "ISOTP", "DTC", "VirtualVehicle"],
             swiftSettings: strict),
         .testTarget(name: "InterpretationTests", dependencies: ["DTC", "Interpretation"], swiftSettings: strict),
         // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the

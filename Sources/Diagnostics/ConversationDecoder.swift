@@ -230,7 +230,9 @@ public struct ConversationDecoder: Sendable {
                     continue
                 }
                 guard let key = Self.identificationKeys[record.identifier.rawValue] else { continue }
-                let value = record.text ?? Hex.spaced(record.data)
+                // A lone DID of unknown length runs to the end of the message, which is then all its data.
+                let lone = response.records.count == 1 && record.identifier.isUsuallyText
+                let value = record.text ?? (lone ? Self.printableText(record.data) : nil) ?? Hex.spaced(record.data)
                 withReport(address) { $0.identification[key] = value }
             }
         default:
@@ -272,6 +274,14 @@ public struct ConversationDecoder: Sendable {
         default:
             break
         }
+    }
+
+    /// `bytes` as text when every byte is printable ASCII once trailing 0x00/0xFF/space padding is dropped.
+    static func printableText(_ bytes: ArraySlice<UInt8>) -> String? {
+        var trimmed = bytes
+        while let last = trimmed.last, last == 0x00 || last == 0xFF || last == 0x20 { trimmed.removeLast() }
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        return String(decoding: trimmed, as: UTF8.self)
     }
 
     /// Identification DIDs kept in ECU reports, by the key they are reported under.

@@ -50,6 +50,7 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
     private var nextWaiter = 0
     private var pendingSend: CheckedContinuation<Void, any Error>?
     private var closedError: ISOTPError?
+    private var firstFrameHandler: (@Sendable (_ announcedLength: Int) -> Void)?
 
     /// Creates a channel and starts reading `transport`.
     ///
@@ -139,6 +140,13 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
         }
     }
 
+    /// Calls `handler` with the announced length whenever a first frame addressed to us starts a segmented
+    /// reception, before our flow control goes out; nil removes it. A diagnostics client restarts its response
+    /// timer there: ISO 14229-2 measures P2 to the start of the response, and the rest is ISO-TP's business.
+    public func onFirstFrame(_ handler: (@Sendable (_ announcedLength: Int) -> Void)?) {
+        firstFrameHandler = handler
+    }
+
     /// Stops reading the transport, fails waiting calls with `channelClosed` and ends the channel's tasks.
     public func close() {
         shut(ISOTPError(.channelClosed, "channel closed"))
@@ -151,6 +159,12 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
             switch event {
             case .frame(let frame):
                 let now = self.now
+                if let firstFrameHandler, reassembler.configuration.address.accepts(frame),
+                    case .first(let length, _)? = try? ISOTPFrame(
+                        decoding: frame.data, addressBytes: reassembler.configuration.address.addressByteCount)
+                {
+                    firstFrameHandler(length)
+                }
                 await performSender(segmenter.receive(frame, at: now))
                 await performReceiver(reassembler.receive(frame, at: now))
             case .send(let message):

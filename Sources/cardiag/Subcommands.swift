@@ -8,5 +8,11 @@ extension CarDiagCommand {
         ExplainCommand.self,
         AdaptersCommand.self,
         LinkCommand.self,
+        ScanCommand.self,
+        ClearCommand.self,
+        MonitorCommand.self,
+        DumpCommand.self,
+        SimulateCommand.self,
+        DemoCommand.self,
     ]
 }
