@@ -23,6 +23,7 @@ demo: release
 # Every test tier.
 test: system-packages
 	$(SWIFT) build $(STRICT_FLAGS)
+	$(SWIFT) package describe --type json > .build/package-description.json
 	$(SWIFT) test $(STRICT_FLAGS)
 	@$(MAKE) --no-print-directory test-vm
 

@@ -9,14 +9,15 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    /// Paths relative to `Fixtures/`, without the golden outputs and the README.
+    /// Paths relative to `Fixtures/`, without golden outputs, scenarios, fuzz inputs and READMEs.
     static let logs: [String] = {
         let enumerator = FileManager.default.enumerator(at: fixtures, includingPropertiesForKeys: [.isRegularFileKey])
         var paths: [String] = []
         while let url = enumerator?.nextObject() as? URL {
             let relative = String(url.standardizedFileURL.path.dropFirst(fixtures.standardizedFileURL.path.count + 1))
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-                !relative.hasPrefix("golden/"), !relative.hasSuffix(".md")
+                !relative.hasPrefix("golden/"), !relative.hasPrefix("scenarios/"), !relative.hasPrefix("fuzz/"),
+                !relative.hasSuffix(".md")
             else { continue }
             paths.append(relative)
         }

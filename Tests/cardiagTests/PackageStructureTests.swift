@@ -22,17 +22,16 @@ import Testing
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func describe() throws -> Description {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "package", "--package-path", packageRoot.path, "describe", "--type", "json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    /// Where `make test` writes `swift package describe --type json` before running the tests. Running
+    /// SwiftPM from inside `swift test` would wait forever on the build folder's lock.
+    static let descriptionFile = packageRoot.appendingPathComponent(".build/package-description.json")
+
+    /// The package description, or nil (skip) when it was not written; under CI a missing file fails.
+    static func describe() throws -> Description? {
+        guard let data = FileManager.default.contents(atPath: descriptionFile.path) else {
+            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "run the tests through `make test`")
+            return nil
+        }
         return try JSONDecoder().decode(Description.self, from: data)
     }
 
@@ -49,8 +48,9 @@ import Testing
         return seen
     }
 
-    @Test func productsForDecodingAndExplainingNeedNoKernelLibraries() throws {
-        let description = try Self.describe()
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: descriptionFile.path) || ProcessInfo.processInfo.environment["CI"] == "true"))
+    func productsForDecodingAndExplainingNeedNoKernelLibraries() throws {
+        guard let description = try Self.describe() else { return }
         let targets = Dictionary(uniqueKeysWithValues: description.targets.map { ($0.name, $0) })
         let offline = ["CANCore", "CANLog", "ISOTP", "DTC", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation"]
         for name in offline {
@@ -62,14 +62,16 @@ import Testing
         #expect(Self.closure(of: socketCAN.targets, in: targets).isSuperset(of: Self.kernelTargets))
     }
 
-    @Test func importsPointDownTheStack() throws {
-        let description = try Self.describe()
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: descriptionFile.path) || ProcessInfo.processInfo.environment["CI"] == "true"))
+    func importsPointDownTheStack() throws {
+        guard let description = try Self.describe() else { return }
         let ours = Set(description.targets.map(\.name))
         // Each library module and the module it may depend on, directly (DESIGN.md, "Rules of the house").
         let allowed: [String: Set<String>] = [
             "CANCore": [], "DTC": [], "CANLog": ["CANCore", "CZlib"], "ISOTP": ["CANCore"],
             "UDS": ["DTC"], "KWP": ["DTC"], "OBD": ["DTC"], "Interpretation": ["DTC"],
             "Diagnostics": ["CANCore", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Interpretation"],
+            "VirtualVehicle": ["CANCore", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Diagnostics"],
             "SocketCAN": ["CANCore", "CLinuxCAN", "CUdev", "CLibSocketCAN"],
         ]
         for target in description.targets where allowed[target.name] != nil {
