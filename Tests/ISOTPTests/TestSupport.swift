@@ -86,6 +86,28 @@ final class ManualClock: Clock, @unchecked Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Int: Sleeper] = [:]
         var nextSleeper = 0
+        var watchers: [(count: Int, dueBy: Instant?, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// How many sleepers wake at or before `dueBy` (all of them for nil).
+        func sleeperCount(dueBy: Instant?) -> Int {
+            guard let dueBy else { return sleepers.count }
+            return sleepers.values.filter { $0.deadline <= dueBy }.count
+        }
+
+        /// Takes out the watchers whose condition is met.
+        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+            var ready: [CheckedContinuation<Void, Never>] = []
+            var waiting: [(count: Int, dueBy: Instant?, continuation: CheckedContinuation<Void, Never>)] = []
+            for watcher in watchers {
+                if sleeperCount(dueBy: watcher.dueBy) >= watcher.count {
+                    ready.append(watcher.continuation)
+                } else {
+                    waiting.append(watcher)
+                }
+            }
+            watchers = waiting
+            return ready
+        }
     }
 
     private let state = Mutex(State())
@@ -103,12 +125,19 @@ final class ManualClock: Clock, @unchecked Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if deadline <= state.now { return true }
+                // A task cancelled before it got here has already run its cancellation handler.
+                let cancelled = Task.isCancelled
+                let (resumeNow, watchers) = state.withLock { state in
+                    if deadline <= state.now || cancelled { return (true, [CheckedContinuation<Void, Never>]()) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return (false, state.satisfiedWatchers())
                 }
-                if resumeNow { continuation.resume() }
+                for watcher in watchers { watcher.resume() }
+                if cancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else if resumeNow {
+                    continuation.resume()
+                }
             }
         } onCancel: {
             let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
@@ -127,8 +156,16 @@ final class ManualClock: Clock, @unchecked Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Waits (yielding, no sleeping) until at least `count` tasks sleep on the clock.
-    func waitForSleepers(atLeast count: Int) async {
-        for _ in 0..<100_000 where sleeperCount < count { await Task.yield() }
+    /// Waits until at least `count` tasks sleep on the clock, counting only those that wake by `dueBy` when
+    /// given (woken by the sleepers themselves, not polled).
+    func waitForSleepers(atLeast count: Int, dueBy: Instant? = nil) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.sleeperCount(dueBy: dueBy) >= count { return true }
+                state.watchers.append((count, dueBy, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
