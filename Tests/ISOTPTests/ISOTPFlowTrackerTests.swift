@@ -71,6 +71,27 @@ import Testing
         #expect(statistics.messageFrames == 13 && statistics.messages == 10 && statistics.rejectedFrames.isEmpty)
     }
 
+    /// The worked example of the module documentation (Docs.docc/ISOTP.md).
+    @Test func documentationWorkedExample() {
+        let frames = [
+            frame(std(0x750), "C7 03 22 F1 90 CC CC CC"), frame(std(0x758), "C7 10 14 62 F1 90 4A 54"),
+            frame(std(0x750), "C7 30 00 00 CC CC CC CC"), frame(std(0x758), "C7 21 44 42 33 34 45 35"),
+            frame(std(0x758), "C7 22 30 31 32 33 34 35"), frame(std(0x758), "C7 23 36 37 38 AA AA AA"),
+        ]
+        let (messages, _) = track(frames)
+        #expect(messages.count == 2)
+        #expect(messages.first?.payload == bytes("22 F1 90"))
+        let response = messages.last
+        #expect(response?.payload == bytes("62 F1 90") + Array("JTDB34E5012345678".utf8))
+        #expect(response?.addressExtension == 0xC7 && response?.peerID == std(0x750))
+        #expect(response?.frameCount == 4 && response?.flowControlFrameCount == 1)
+        var receiver = ISOTPReassembler(configuration: .init(address: .extended(
+            transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)))
+        #expect(
+            receiver.receive(frames[1], at: .milliseconds(12))
+                == .sendFlowControl(frame(std(0x750), "C7 30 00 00 CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1012)))
+    }
+
     @Test func ordinaryBroadcastIsNotDiagnostic() {
         let remote = try! CANFrame(id: std(0x7E0), kind: .remote(requestedLength: 8), data: [])
         let frames = [
