@@ -26,7 +26,8 @@ import Testing
 }
 
 @Suite struct ISOTPChannelTests {
-    let dcm = ISOTPAddress.extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+    let dcm = ISOTPAddress.extended(
+        transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
 
     @Test func twoChannelsTalkOverTheVirtualBus() async throws {
         let bus = VirtualCANBus()

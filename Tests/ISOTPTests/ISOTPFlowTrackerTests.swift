@@ -85,11 +85,14 @@ import Testing
         #expect(response?.payload == bytes("62 F1 90") + Array("JTDB34E5012345678".utf8))
         #expect(response?.addressExtension == 0xC7 && response?.peerID == std(0x750))
         #expect(response?.frameCount == 4 && response?.flowControlFrameCount == 1)
-        var receiver = ISOTPReassembler(configuration: .init(address: .extended(
-            transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)))
+        var receiver = ISOTPReassembler(
+            configuration: .init(
+                address: .extended(
+                    transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)))
         #expect(
             receiver.receive(frames[1], at: .milliseconds(12))
-                == .sendFlowControl(frame(std(0x750), "C7 30 00 00 CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1012)))
+                == .sendFlowControl(
+                    frame(std(0x750), "C7 30 00 00 CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1012)))
     }
 
     @Test func ordinaryBroadcastIsNotDiagnostic() {
@@ -112,13 +115,15 @@ import Testing
             frame(std(0x642), "02 10 03"),
         ]
         let (messages, tracker) = track(frames, configuration: configuration)
-        #expect(messages.map(\.payload) == [bytes("10 03"), bytes("50 03 00 32 01 F4"), bytes("3E 00"), bytes("7E 00")])
+        #expect(
+            messages.map(\.payload) == [bytes("10 03"), bytes("50 03 00 32 01 F4"), bytes("3E 00"), bytes("7E 00")])
         #expect(messages.map(\.peerID) == [std(0x651), std(0x641), ext(0x1234_5679), ext(0x1234_5678)])
         #expect(messages[3].addressExtension == 0x99 && messages[1].direction == .response)
         #expect(tracker.statistics.nonDiagnosticFrames == 1)
         // Declaring other extended-addressing ids in the 0x7xx range.
         let extended = ISOTPFlowTracker.Configuration(extendedAddressingIDs: [std(0x7B0), std(0x7B8)])
-        let (toyota, declared) = track([frame(std(0x7B0), "40 02 21 01"), frame(std(0x750), "C7 02 10 03")], configuration: extended)
+        let (toyota, declared) = track(
+            [frame(std(0x7B0), "40 02 21 01"), frame(std(0x750), "C7 02 10 03")], configuration: extended)
         #expect(toyota.map(\.addressExtension) == [0x40] && toyota.map(\.payload) == [bytes("21 01")])
         // 0x750 no longer has an address byte, so its first byte 0xC7 is read as a (reserved) PCI.
         #expect(declared.statistics.rejectedFrames == [.invalidProtocolControlInformation: 1])
@@ -126,13 +131,22 @@ import Testing
 
     @Test(arguments: [
         // (frames as "id@ms hex", reason, frames rejected for it)
-        (["7E8@0 10 14 01 02 03 04 05 06", "7E8@10 21 07 08 09 0A 0B 0C 0D", "7E8@20 23 00 00 00 00 00 00 00"], Reason.sequenceError, 3),
+        (
+            ["7E8@0 10 14 01 02 03 04 05 06", "7E8@10 21 07 08 09 0A 0B 0C 0D", "7E8@20 23 00 00 00 00 00 00 00"],
+            Reason.sequenceError, 3
+        ),
         (["7E8@0 10 14 01 02 03 04 05 06", "7E8@1500 21 07 08 09 0A 0B 0C 0D"], .timeout, 2),
         (["7E8@0 10 14 01 02 03 04 05 06", "7E8@10 21 07 08 09 0A 0B 0C 0D"], .truncatedAtEndOfInput, 2),
         (["7E8@0 10 14 01 02 03 04 05 06", "7E9@3000 02 10 03"], .timeout, 1),
         (["7E8@0 21 07 08 09 0A 0B 0C 0D"], .unexpectedConsecutiveFrame, 1),
-        (["7E8@0 10 14 01 02 03 04 05 06", "7E8@5 10 08 01 02 03 04 05 06", "7E8@6 21 07 08"], .interruptedByFirstFrame, 1),
-        (["7E8@0 10 14 01 02 03 04 05 06", "7E8@10 21 07 08 09 0A 0B 0C 0D", "7E8@11 03 7F 22 78"], .interruptedBySingleFrame, 2),
+        (
+            ["7E8@0 10 14 01 02 03 04 05 06", "7E8@5 10 08 01 02 03 04 05 06", "7E8@6 21 07 08"],
+            .interruptedByFirstFrame, 1
+        ),
+        (
+            ["7E8@0 10 14 01 02 03 04 05 06", "7E8@10 21 07 08 09 0A 0B 0C 0D", "7E8@11 03 7F 22 78"],
+            .interruptedBySingleFrame, 2
+        ),
         (["7E8@0 45 00 00"], .invalidProtocolControlInformation, 1),
         (["758@0 C7"], .invalidProtocolControlInformation, 1),
         (["7E8@0 08 01 02 03 04 05 06 07"], .invalidProtocolControlInformation, 1),
@@ -161,7 +175,9 @@ import Testing
         _ = tracker.feed(frame(std(0x758), "C7 21 44 42 33 34 45 35", at: .milliseconds(7)))
         let partials = tracker.inProgress
         #expect(partials.map(\.message.id) == [std(0x758), std(0x7E8)])
-        #expect(partials[0].message.payload == bytes("62 F1 90 4A 54 44 42 33 34 45 35") && partials[0].nextSequenceNumber == 2)
+        #expect(
+            partials[0].message.payload == bytes("62 F1 90 4A 54 44 42 33 34 45 35")
+                && partials[0].nextSequenceNumber == 2)
         #expect(partials[0].expectedLength == 14 && partials[0].message.addressExtension == 0xC7)
         #expect(tracker.statistics.pendingFrames == 3)
         let abandoned = tracker.finish()
@@ -186,7 +202,9 @@ import Testing
         var streams: [[CANFrame]] = []
         for index in 0..<60 {
             let address = index % 2 == 0 ? links[index / 2 % links.count] : links[index / 2 % links.count].reversed
-            let message = (0..<Int.random(in: 1...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let message = (0..<Int.random(in: 1...200, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             expected.append(message)
             streams.append(Self.frames(of: message, address: address))
         }
@@ -240,9 +258,13 @@ import Testing
             var fields: [String: String] = [:]
             for field in line.split(separator: ",") {
                 let parts = field.split(separator: ":", maxSplits: 1)
-                if parts.count == 2 { fields[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2 {
+                    fields[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(
+                        in: .whitespaces)
+                }
             }
-            guard let high = fields["IDH"].flatMap({ UInt32($0, radix: 16) }), let low = fields["IDL"].flatMap({ UInt32($0, radix: 16) }),
+            guard let high = fields["IDH"].flatMap({ UInt32($0, radix: 16) }),
+                let low = fields["IDL"].flatMap({ UInt32($0, radix: 16) }),
                 let data = fields["Data"].flatMap(Hex.bytes), let time = fields["TS"].flatMap({ Int($0) })
             else { return nil }
             return try? CANFrame.classic(std(high << 8 | low), data, timestamp: .milliseconds(time))
@@ -273,7 +295,8 @@ import Testing
     }
 
     @Test func konaCarScannerCapture() throws {
-        let url = Self.captures.appendingPathComponent("hyundai-kona-ev-can-logs/221210-1-2021-dcan-car-scanner-elm327.csv")
+        let url = Self.captures.appendingPathComponent(
+            "hyundai-kona-ev-can-logs/221210-1-2021-dcan-car-scanner-elm327.csv")
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             print("skipped: \(url.path) not present")
             return
@@ -285,12 +308,15 @@ import Testing
                 let length = Int(fields[4]), fields.count >= 5 + length
             else { return nil }
             let id = CANIdentifier(value, format: fields[2] == "true" ? .extended : .standard)!
-            return try? CANFrame.classic(id, fields[5..<(5 + length)].compactMap { UInt8($0, radix: 16) }, timestamp: .microseconds(time))
+            return try? CANFrame.classic(
+                id, fields[5..<(5 + length)].compactMap { UInt8($0, radix: 16) }, timestamp: .microseconds(time))
         }
         #expect(frames.count == 1845)
         let (messages, tracker) = track(frames)
         // The multi-frame DTC report of the README: 778: 59 02 09 96 03 00 08 A8 01 00 08 …
-        let report = messages.first { $0.id == std(0x778) && $0.payload.starts(with: bytes("59 02 09 96 03 00 08 A8 01 00 08")) }
+        let report = messages.first {
+            $0.id == std(0x778) && $0.payload.starts(with: bytes("59 02 09 96 03 00 08 A8 01 00 08"))
+        }
         #expect(report?.frameCount ?? 0 > 1)
         #expect(report?.peerID == std(0x770) && report?.direction == .response)
         #expect(messages.contains { $0.id == std(0x7BF) && $0.payload == bytes("59 02 FF 58 12 87 28") })

@@ -17,10 +17,13 @@ import Testing
     static let required = ProcessInfo.processInfo.environment["CI"] == "true"
 
     static let formats: [ISOTPFrameFormat] = [
-        .classic(), .classic(paddingByte: nil), .classic(paddingByte: 0x00), .fd(transmitDataLength: 64, paddingByte: nil),
+        .classic(), .classic(paddingByte: nil), .classic(paddingByte: 0x00),
+        .fd(transmitDataLength: 64, paddingByte: nil),
         .fd(transmitDataLength: 12, paddingByte: 0xAA), .fd(transmitDataLength: 32),
     ]
-    static let lengths = [1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 29, 30, 31, 32, 60, 61, 62, 63, 64, 100, 4095, 4096, 5000]
+    static let lengths = [
+        1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 29, 30, 31, 32, 60, 61, 62, 63, 64, 100, 4095, 4096, 5000,
+    ]
 
     static func message(_ length: Int, salt: Int) -> [UInt8] {
         (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ length &+ salt) }
@@ -36,7 +39,10 @@ import Testing
         case .normal:
             words = ["--mode", "normal\(width)", "--txid", hex(tx.value), "--rxid", hex(address.receiveID.value)]
         case .normalFixed:
-            words = ["--mode", "normalfixed29", "--target-address", hex(tx.value >> 8 & 0xFF), "--source-address", hex(tx.value & 0xFF)]
+            words = [
+                "--mode", "normalfixed29", "--target-address", hex(tx.value >> 8 & 0xFF), "--source-address",
+                hex(tx.value & 0xFF),
+            ]
         case .extended:
             words = [
                 "--mode", "extended\(width)", "--txid", hex(tx.value), "--rxid", hex(address.receiveID.value),
@@ -45,7 +51,8 @@ import Testing
             ]
         case .mixed where tx.isExtended:
             words = [
-                "--mode", "mixed29", "--target-address", hex(tx.value >> 8 & 0xFF), "--source-address", hex(tx.value & 0xFF),
+                "--mode", "mixed29", "--target-address", hex(tx.value >> 8 & 0xFF), "--source-address",
+                hex(tx.value & 0xFF),
                 "--address-extension", hex(UInt32(address.transmitAddressExtension!)),
             ]
         case .mixed:
@@ -54,14 +61,18 @@ import Testing
                 "--address-extension", hex(UInt32(address.transmitAddressExtension!)),
             ]
         }
-        words += ["--tx-dl", "\(format.transmitDataLength)", "--padding", format.paddingByte.map { Hex.string($0, digits: 2) } ?? "none"]
+        words += [
+            "--tx-dl", "\(format.transmitDataLength)", "--padding",
+            format.paddingByte.map { Hex.string($0, digits: 2) } ?? "none",
+        ]
         if format.isFD { words.append("--fd") }
         return words.joined(separator: " ")
     }
 
     /// Runs the peer script with `input` on stdin; returns its output split into `@` sections.
     static func runPeer(_ command: String, input: String) throws -> [(header: String, lines: [Substring])] {
-        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("isotp-peer-\(UUID().uuidString).txt")
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "isotp-peer-\(UUID().uuidString).txt")
         try input.write(to: inputFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: inputFile) }
         let process = Process()
@@ -98,7 +109,9 @@ import Testing
         return venvPresent
     }
 
-    @Test(.enabled(if: venvPresent || required, "python can-isotp venv missing (.build/python-venv): run `make python-peers`"))
+    @Test(
+        .enabled(
+            if: venvPresent || required, "python can-isotp venv missing (.build/python-venv): run `make python-peers`"))
     func canIsoTPReassemblesWhatWeSend() throws {
         guard Self.venvReady() else { return }
         var input = ""
@@ -126,12 +139,18 @@ import Testing
         #expect(sections.count == Self.cases.count)
         for ((name, address, format), section) in zip(Self.cases, sections) {
             let context = "\(name), \(format)"
-            #expect(section.lines.filter { $0.hasPrefix("ERR") }.isEmpty, "\(context): \(section.lines.filter { $0.hasPrefix("ERR") })")
-            let messages = section.lines.filter { $0.hasPrefix("MSG ") }.map { Hex.bytes(String($0.dropFirst(4))) ?? [] }
+            #expect(
+                section.lines.filter { $0.hasPrefix("ERR") }.isEmpty,
+                "\(context): \(section.lines.filter { $0.hasPrefix("ERR") })")
+            let messages = section.lines.filter { $0.hasPrefix("MSG ") }.map {
+                Hex.bytes(String($0.dropFirst(4))) ?? []
+            }
             #expect(messages == Self.lengths.map { Self.message($0, salt: 1) }, "\(context)")
             // Its flow control must be addressed to us and decode as CTS.
             let flowControls = section.lines.filter { $0.hasPrefix("FC ") }.compactMap { parseCandump($0.dropFirst(3)) }
-            let segmented = Self.lengths.filter { $0 > format.singleFrameCapacity(addressBytes: address.addressByteCount) }
+            let segmented = Self.lengths.filter {
+                $0 > format.singleFrameCapacity(addressBytes: address.addressByteCount)
+            }
             #expect(flowControls.count == segmented.count, "\(context)")
             for frame in flowControls {
                 #expect(address.accepts(frame), "\(context): \(candump(frame))")
@@ -141,7 +160,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: venvPresent || required, "python can-isotp venv missing (.build/python-venv): run `make python-peers`"))
+    @Test(
+        .enabled(
+            if: venvPresent || required, "python can-isotp venv missing (.build/python-venv): run `make python-peers`"))
     func weReassembleWhatCanIsoTPSends() throws {
         guard Self.venvReady() else { return }
         var input = ""

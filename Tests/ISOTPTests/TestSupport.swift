@@ -62,8 +62,14 @@ let testerAddresses: [(name: String, address: ISOTPAddress)] = [
     ("normal 11-bit", .normal(transmitID: std(0x7E0), receiveID: std(0x7E8))),
     ("normal 29-bit", .normal(transmitID: ext(0x18DA_10F1), receiveID: ext(0x18DA_F110))),
     ("normal fixed", .normalFixed(sourceAddress: 0xF1, targetAddress: 0x33)),
-    ("extended 11-bit (Toyota DCM)", .extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)),
-    ("extended 29-bit", .extended(transmitID: ext(0x1800_1234), receiveID: ext(0x1800_4321), targetAddress: 0x55, sourceAddress: 0xAA)),
+    (
+        "extended 11-bit (Toyota DCM)",
+        .extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+    ),
+    (
+        "extended 29-bit",
+        .extended(transmitID: ext(0x1800_1234), receiveID: ext(0x1800_4321), targetAddress: 0x55, sourceAddress: 0xAA)
+    ),
     ("mixed 11-bit", .mixed(transmitID: std(0x6F0), receiveID: std(0x6F8), addressExtension: 0x42)),
     ("mixed 29-bit", .mixed(sourceAddress: 0xF1, targetAddress: 0x20, addressExtension: 0x99)),
 ]
