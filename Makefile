@@ -3,7 +3,7 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-.PHONY: all build release demo test test-unit test-captures test-vm bench system-packages clean
+.PHONY: all build release demo test test-vm bench system-packages python-peers clean
 
 all: build
 
@@ -20,8 +20,12 @@ release: system-packages
 demo: release
 	@Tools/demo
 
+# Python can-isotp in .build/python-venv, for the ISO-TP cross-check tests.
+python-peers:
+	@Tools/python-peers/setup
+
 # Every test tier.
-test: system-packages
+test: system-packages python-peers
 	$(SWIFT) build $(STRICT_FLAGS)
 	$(SWIFT) package describe --type json > .build/package-description.json
 	$(SWIFT) test $(STRICT_FLAGS)

@@ -126,10 +126,12 @@ public struct ISOTPAddress: Hashable, Sendable, CustomStringConvertible {
         return frame.data.first == receiveAddressExtension
     }
 
+    /// The mode and both ends, as "extended 750/C7→758/C7".
     public var description: String {
         func side(_ id: CANIdentifier, _ byte: UInt8?) -> String {
             byte.map { "\(id)/\(Hex.string($0, digits: 2))" } ?? id.description
         }
-        return "\(addressing) \(side(transmitID, transmitAddressExtension))→\(side(receiveID, receiveAddressExtension))"
+        let transmit = side(transmitID, transmitAddressExtension)
+        return "\(addressing) \(transmit)→\(side(receiveID, receiveAddressExtension))"
     }
 }

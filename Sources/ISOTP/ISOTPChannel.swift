@@ -101,7 +101,8 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
     public func send(_ message: [UInt8]) async throws {
         if let closedError { throw closedError }
         guard pendingSend == nil else {
-            throw ISOTPError(.transmitterBusy, "a message is still being sent", canID: segmenter.configuration.address.transmitID)
+            throw ISOTPError(
+                .transmitterBusy, "a message is still being sent", canID: segmenter.configuration.address.transmitID)
         }
         try await withCheckedThrowingContinuation { continuation in
             pendingSend = continuation
@@ -202,7 +203,8 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
                 } catch {
                     segmenter.reset()
                     cancelTimer(.sender)
-                    finishSend(.failure(ISOTPError(.channelClosed, "transport \(transport.name) send failed: \(error)")))
+                    finishSend(
+                        .failure(ISOTPError(.channelClosed, "transport \(transport.name) send failed: \(error)")))
                     return
                 }
                 action = segmenter.transmitConfirmed(at: now)

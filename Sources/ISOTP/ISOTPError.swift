@@ -60,6 +60,7 @@ public struct ISOTPError: Error, Hashable, Sendable, CustomStringConvertible {
         /// Received messages piled up beyond the channel's inbox limit; the oldest was dropped.
         public static let inboxOverflow = Code(rawValue: "inboxOverflow")
 
+        /// The code's name.
         public var description: String { rawValue }
     }
 
@@ -80,9 +81,12 @@ public struct ISOTPError: Error, Hashable, Sendable, CustomStringConvertible {
         self.timestamp = timestamp
     }
 
+    /// Errors are equal when their codes are, whatever their reason, id and time.
     public static func == (lhs: ISOTPError, rhs: ISOTPError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code alone, like ``==``.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
+    /// "ISO-TP <code>: <reason> (id <id>)".
     public var description: String {
         var text = "ISO-TP \(code.rawValue): \(reason)"
         if let canID { text += " (id \(canID))" }

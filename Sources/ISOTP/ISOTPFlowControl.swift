@@ -14,6 +14,7 @@ public struct ISOTPFlowControl: Hashable, Sendable, CustomStringConvertible {
         self.separationTime = separationTime
     }
 
+    /// "FC CTS BS=0 STmin=0ms".
     public var description: String {
         "FC \(status) BS=\(blockSize) STmin=\(separationTime)"
     }
@@ -36,6 +37,7 @@ public struct ISOTPFlowStatus: RawRepresentable, Hashable, Sendable, CustomStrin
     /// True for 3-15.
     public var isReserved: Bool { rawValue > 2 }
 
+    /// "CTS", "WAIT", "OVFLW" or "reserved(n)".
     public var description: String {
         switch self {
         case .continueToSend: "CTS"
@@ -91,6 +93,7 @@ public struct ISOTPSeparationTime: RawRepresentable, Hashable, Sendable, CustomS
         }
     }
 
+    /// "20ms", "300µs", or "reserved(0x80)=127ms".
     public var description: String {
         switch rawValue {
         case 0...0x7F: "\(rawValue)ms"

@@ -87,6 +87,7 @@ public struct ISOTPFlowTracker: Sendable {
         /// The first frame announced more than ``Configuration/maximumMessageLength``.
         case messageTooLong
 
+        /// The reason in words, for summaries.
         public var description: String {
             switch self {
             case .invalidProtocolControlInformation: "invalid PCI"
@@ -283,16 +284,23 @@ public struct ISOTPFlowTracker: Sendable {
     private func diagnosticRoute(_ id: CANIdentifier) -> Route? {
         for pair in configuration.additionalPairs {
             let bytes = pair.usesAddressByte ? 1 : 0
-            if id == pair.request { return Route(addressBytes: bytes, peerID: pair.response, direction: .request, targetType: .physical) }
-            if id == pair.response { return Route(addressBytes: bytes, peerID: pair.request, direction: .response, targetType: .physical) }
+            if id == pair.request {
+                return Route(addressBytes: bytes, peerID: pair.response, direction: .request, targetType: .physical)
+            }
+            if id == pair.response {
+                return Route(addressBytes: bytes, peerID: pair.request, direction: .response, targetType: .physical)
+            }
         }
         let value = id.value
         if !id.isExtended {
             guard value >= 0x700 else { return nil }
             let bytes = extendedStandardIDs[Int(value >> 6)] & (1 << (value & 63)) != 0 ? 1 : 0
-            if value == 0x7DF { return Route(addressBytes: bytes, peerID: nil, direction: .request, targetType: .functional) }
+            if value == 0x7DF {
+                return Route(addressBytes: bytes, peerID: nil, direction: .request, targetType: .functional)
+            }
             if value & 0x8 == 0 {
-                return Route(addressBytes: bytes, peerID: .standard(value + 8), direction: .request, targetType: .physical)
+                return Route(
+                    addressBytes: bytes, peerID: .standard(value + 8), direction: .request, targetType: .physical)
             }
             return Route(addressBytes: bytes, peerID: .standard(value - 8), direction: .response, targetType: .physical)
         }

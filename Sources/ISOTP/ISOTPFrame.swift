@@ -70,7 +70,8 @@ public enum ISOTPFrame: Hashable, Sendable {
         // CAN_DL > 8 requires the escape: low nibble 0, SF_DL in the next byte. We accept an SF_DL that would
         // have fitted the short form (the standard says to ignore it) because padded FD senders produce it.
         guard nibble == 0 else {
-            throw ISOTPError(.invalidSingleFrameLength, "SF_DL \(nibble) in the PCI of a \(count)-byte FD frame (needs the escape)")
+            throw ISOTPError(
+                .invalidSingleFrameLength, "SF_DL \(nibble) in the PCI of a \(count)-byte FD frame (needs the escape)")
         }
         let length = Int(data[start + 1])
         guard length > 0, start + 2 + length <= count else {
@@ -88,7 +89,8 @@ public enum ISOTPFrame: Hashable, Sendable {
         var length = Int(data[start] & 0x0F) << 8 | Int(data[start + 1])
         var dataStart = start + 2
         if length == 0 {
-            length = Int(data[start + 2]) << 24 | Int(data[start + 3]) << 16 | Int(data[start + 4]) << 8
+            length =
+                Int(data[start + 2]) << 24 | Int(data[start + 3]) << 16 | Int(data[start + 4]) << 8
                 | Int(data[start + 5])
             dataStart = start + 6
             guard length > 4095 else {
@@ -99,7 +101,8 @@ public enum ISOTPFrame: Hashable, Sendable {
         let singleFrameMaximum = count > 8 ? count - 2 - start : 7 - start
         guard length > singleFrameMaximum else {
             throw ISOTPError(
-                .invalidFirstFrameLength, "FF_DL \(length) fits a single frame of \(count) bytes (≤ \(singleFrameMaximum))")
+                .invalidFirstFrameLength,
+                "FF_DL \(length) fits a single frame of \(count) bytes (≤ \(singleFrameMaximum))")
         }
         return .first(messageLength: length, slice(data, from: dataStart, to: count))
     }
@@ -134,7 +137,9 @@ public enum ISOTPFrame: Hashable, Sendable {
             guard data[position] == byte else {
                 throw ISOTPError(
                     .paddingMismatch,
-                    "byte \(position) is 0x\(Hex.string(data[position], digits: 2)), padding is 0x\(Hex.string(byte, digits: 2))")
+                    "byte \(position) is 0x\(Hex.string(data[position], digits: 2)), "
+                        + "padding is 0x\(Hex.string(byte, digits: 2))"
+                )
             }
             position += 1
         }

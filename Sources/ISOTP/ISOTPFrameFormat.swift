@@ -34,7 +34,8 @@ public struct ISOTPFrameFormat: Hashable, Sendable {
         checksReceivedPadding: Bool = false
     ) -> ISOTPFrameFormat {
         precondition(
-            transmitDataLength >= 8 && CANPayload.isValidFDLength(transmitDataLength), "TX_DL must be a valid FD length ≥ 8")
+            transmitDataLength >= 8 && CANPayload.isValidFDLength(transmitDataLength),
+            "TX_DL must be a valid FD length ≥ 8")
         return ISOTPFrameFormat(
             fdFlags: bitRateSwitch ? [.bitRateSwitch] : [], transmitDataLength: transmitDataLength,
             paddingByte: paddingByte, checksReceivedPadding: checksReceivedPadding)

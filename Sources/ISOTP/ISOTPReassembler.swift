@@ -146,7 +146,8 @@ public struct ISOTPReassembler: Sendable {
         return .abort(
             ISOTPError(
                 .consecutiveFrameTimeout,
-                "no consecutive frame within \(configuration.consecutiveFrameTimeout) (N_Cr) after \(reception.buffer.count) of \(reception.expectedLength) bytes",
+                "no consecutive frame within \(configuration.consecutiveFrameTimeout) (N_Cr) after "
+                    + "\(reception.buffer.count) of \(reception.expectedLength) bytes",
                 canID: configuration.address.receiveID, timestamp: now))
     }
 
@@ -163,7 +164,8 @@ public struct ISOTPReassembler: Sendable {
             return .rejectMessage(
                 flowControlFrame(.overflow),
                 ISOTPError(
-                    .messageTooLong, "first frame announces \(length) bytes; limit \(configuration.maximumMessageLength)",
+                    .messageTooLong,
+                    "first frame announces \(length) bytes; limit \(configuration.maximumMessageLength)",
                     canID: frame.id, timestamp: now))
         }
         var buffer: [UInt8] = []
@@ -191,7 +193,8 @@ public struct ISOTPReassembler: Sendable {
             return .abort(
                 ISOTPError(
                     .sequenceNumberMismatch,
-                    "sequence number \(sequenceNumber), expected \(reception.nextSequenceNumber) after \(reception.buffer.count) of \(reception.expectedLength) bytes",
+                    "sequence number \(sequenceNumber), expected \(reception.nextSequenceNumber) after "
+                        + "\(reception.buffer.count) of \(reception.expectedLength) bytes",
                     canID: frame.id, timestamp: now))
         }
         let capacity = reception.receiveDataLength - 1 - addressBytes
@@ -201,7 +204,8 @@ public struct ISOTPReassembler: Sendable {
             return .abort(
                 ISOTPError(
                     .invalidConsecutiveFrameLength,
-                    "consecutive frame of \(frame.data.count) bytes carrying \(payload.count); needs \(needed), RX_DL \(reception.receiveDataLength)",
+                    "consecutive frame of \(frame.data.count) bytes carrying \(payload.count); "
+                        + "needs \(needed), RX_DL \(reception.receiveDataLength)",
                     canID: frame.id, timestamp: now))
         }
         reception.buffer.append(contentsOf: payload.prefix(needed))
@@ -224,7 +228,8 @@ public struct ISOTPReassembler: Sendable {
             if reception.framesLeftInBlock == 0 {
                 reception.framesLeftInBlock = Int(configuration.blockSize)
                 state = .receiving(reception)
-                return .sendFlowControl(flowControlFrame(.continueToSend), awaitConsecutiveFrameUntil: reception.deadline)
+                return .sendFlowControl(
+                    flowControlFrame(.continueToSend), awaitConsecutiveFrameUntil: reception.deadline)
             }
         }
         state = .receiving(reception)
@@ -246,7 +251,8 @@ public struct ISOTPReassembler: Sendable {
     private func flowControlFrame(_ status: ISOTPFlowStatus) -> CANFrame {
         let address = configuration.address
         let pdu = ISOTPFrame.flowControl(
-            ISOTPFlowControl(status: status, blockSize: configuration.blockSize, separationTime: configuration.separationTime))
+            ISOTPFlowControl(
+                status: status, blockSize: configuration.blockSize, separationTime: configuration.separationTime))
         return CANFrame(
             unchecked: address.transmitID, kind: configuration.format.frameKind,
             data: pdu.encoded(addressExtension: address.transmitAddressExtension, format: configuration.format),

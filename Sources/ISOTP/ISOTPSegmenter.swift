@@ -192,7 +192,8 @@ public struct ISOTPSegmenter: Sendable {
             guard waitFrames < configuration.maximumWaitFrames else {
                 return fail(
                     ISOTPError(
-                        .waitFrameLimitExceeded, "wait frame \(waitFrames + 1) (N_WFTmax \(configuration.maximumWaitFrames))",
+                        .waitFrameLimitExceeded,
+                        "wait frame \(waitFrames + 1) (N_WFTmax \(configuration.maximumWaitFrames))",
                         canID: id, timestamp: now))
             }
             let until = now + configuration.flowControlTimeout
@@ -201,7 +202,8 @@ public struct ISOTPSegmenter: Sendable {
         case .overflow:
             return fail(
                 ISOTPError(
-                    .receiverOverflow, "receiver cannot take \(transfer.message.count) bytes", canID: id, timestamp: now))
+                    .receiverOverflow, "receiver cannot take \(transfer.message.count) bytes", canID: id, timestamp: now
+                ))
         default:
             return fail(
                 ISOTPError(.invalidFlowStatus, "flow status \(flowControl.status.rawValue)", canID: id, timestamp: now))

@@ -18,7 +18,10 @@ import Testing
         (0, "2F AA", .consecutive(sequenceNumber: 15, payload("AA"))),
         (1, "C7 20 01 02 03 04 05 06", .consecutive(sequenceNumber: 0, payload("01 02 03 04 05 06"))),
         (0, "30 00 00 CC CC CC CC CC", .flowControl(ISOTPFlowControl(status: .continueToSend))),
-        (0, "31 08 F3", .flowControl(ISOTPFlowControl(status: .wait, blockSize: 8, separationTime: .init(rawValue: 0xF3)))),
+        (
+            0, "31 08 F3",
+            .flowControl(ISOTPFlowControl(status: .wait, blockSize: 8, separationTime: .init(rawValue: 0xF3)))
+        ),
         (1, "C7 32 00 7F", .flowControl(ISOTPFlowControl(status: .overflow, separationTime: .maximum))),
         (0, "35 00 00", .flowControl(ISOTPFlowControl(status: ISOTPFlowStatus(rawValue: 5)))),
     ])
@@ -36,10 +39,13 @@ import Testing
         #expect(try ISOTPFrame(decoding: extended, addressBytes: 1) == .single(CANPayload(sixtyOne)!))
         // FF in a 64-byte frame carries 62 bytes; with the 32-bit escape 58.
         let first = CANPayload([0x10, 0x80] + [UInt8](repeating: 1, count: 62))!
-        #expect(try ISOTPFrame(decoding: first) == .first(messageLength: 128, CANPayload([UInt8](repeating: 1, count: 62))!))
+        #expect(
+            try ISOTPFrame(decoding: first) == .first(messageLength: 128, CANPayload([UInt8](repeating: 1, count: 62))!)
+        )
         let escaped = CANPayload([0x10, 0x00, 0x00, 0x01, 0x00, 0x00] + [UInt8](repeating: 2, count: 58))!
         #expect(
-            try ISOTPFrame(decoding: escaped) == .first(messageLength: 65536, CANPayload([UInt8](repeating: 2, count: 58))!))
+            try ISOTPFrame(decoding: escaped)
+                == .first(messageLength: 65536, CANPayload([UInt8](repeating: 2, count: 58))!))
     }
 
     @Test(arguments: [
@@ -85,10 +91,15 @@ import Testing
         (.first(messageLength: 0x1234_5678, payload("AA")), 0x55, .classic(), "55 10 00 12 34 56 78 AA"),
         (.consecutive(sequenceNumber: 2, payload("0C 0D")), nil, .classic(), "22 0C 0D CC CC CC CC CC"),
         (.consecutive(sequenceNumber: 2, payload("0C 0D")), nil, .classic(paddingByte: nil), "22 0C 0D"),
-        (.consecutive(sequenceNumber: 15, payload("01 02 03 04 05 06 07 08 09")), nil, .fd(paddingByte: 0x00),
-         "2F 01 02 03 04 05 06 07 08 09 00 00"),
-        (.flowControl(ISOTPFlowControl(status: .continueToSend, blockSize: 8, separationTime: .init(rawValue: 0x14))),
-         0xC7, .classic(), "C7 30 08 14 CC CC CC CC"),
+        (
+            .consecutive(sequenceNumber: 15, payload("01 02 03 04 05 06 07 08 09")), nil, .fd(paddingByte: 0x00),
+            "2F 01 02 03 04 05 06 07 08 09 00 00"
+        ),
+        (
+            .flowControl(
+                ISOTPFlowControl(status: .continueToSend, blockSize: 8, separationTime: .init(rawValue: 0x14))),
+            0xC7, .classic(), "C7 30 08 14 CC CC CC CC"
+        ),
     ])
     func encodesWithPadding(frame: ISOTPFrame, addressExtension: UInt8?, format: ISOTPFrameFormat, hex: String) {
         #expect(frame.encoded(addressExtension: addressExtension, format: format) == payload(hex))
@@ -134,7 +145,8 @@ import Testing
         let mixed = ISOTPAddress.mixed(sourceAddress: 0xF1, targetAddress: 0x20, addressExtension: 0x99)
         #expect(mixed.transmitID == ext(0x18CE_20F1) && mixed.receiveID == ext(0x18CE_F120))
         #expect(mixed.transmitAddressExtension == 0x99 && mixed.receiveAddressExtension == 0x99)
-        let dcm = ISOTPAddress.extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+        let dcm = ISOTPAddress.extended(
+            transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
         #expect(dcm.addressByteCount == 1)
         #expect(dcm.accepts(frame(std(0x758), "C7 03 7F 19 78")))
         #expect(!dcm.accepts(frame(std(0x758), "6D 03 7F 19 78")))

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct ISOTPReassemblerTests {
     let tester = ISOTPAddress.normal(transmitID: std(0x7E0), receiveID: std(0x7E8))
-    let dcm = ISOTPAddress.extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+    let dcm = ISOTPAddress.extended(
+        transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
 
     func reassembler(
         _ address: ISOTPAddress? = nil, format: ISOTPFrameFormat = .classic(), blockSize: UInt8 = 0,
@@ -18,7 +19,8 @@ import Testing
 
     func code(of action: ISOTPReassembler.Action) -> ISOTPError.Code? {
         switch action {
-        case .discard(let error), .abort(let error), .rejectMessage(_, let error), .interrupted(let error, _): error.code
+        case .discard(let error), .abort(let error), .rejectMessage(_, let error), .interrupted(let error, _):
+            error.code
         default: nil
         }
     }
@@ -36,11 +38,18 @@ import Testing
     @Test func segmentedMessageWithFlowControl() {
         var machine = reassembler(separationTime: .init(rawValue: 0x0A))
         let first = machine.receive(frame(std(0x7E8), "10 0E 59 02 FF 01 02 03"), at: .milliseconds(10))
-        #expect(first == .sendFlowControl(frame(std(0x7E0), "30 00 0A CC CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1010)))
+        #expect(
+            first
+                == .sendFlowControl(
+                    frame(std(0x7E0), "30 00 0A CC CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1010)))
         #expect(machine.isReceiving && machine.deadline == .milliseconds(1010))
         #expect(machine.partialMessage?.received == bytes("59 02 FF 01 02 03"))
-        #expect(machine.receive(frame(std(0x7E8), "21 04 05 06 07 08 09 0A"), at: .milliseconds(20)) == .awaitConsecutiveFrame(until: .milliseconds(1020)))
-        #expect(machine.receive(frame(std(0x7E8), "22 0B AA AA AA AA AA AA"), at: .milliseconds(30)) == .deliver(bytes("59 02 FF 01 02 03 04 05 06 07 08 09 0A 0B")))
+        #expect(
+            machine.receive(frame(std(0x7E8), "21 04 05 06 07 08 09 0A"), at: .milliseconds(20))
+                == .awaitConsecutiveFrame(until: .milliseconds(1020)))
+        #expect(
+            machine.receive(frame(std(0x7E8), "22 0B AA AA AA AA AA AA"), at: .milliseconds(30))
+                == .deliver(bytes("59 02 FF 01 02 03 04 05 06 07 08 09 0A 0B")))
         #expect(!machine.isReceiving && machine.deadline == nil)
     }
 
@@ -78,9 +87,11 @@ import Testing
     @Test func sequenceNumbersWrapAfter15() {
         var machine = reassembler()
         let count = 6 + 7 * 20
-        var action = machine.receive(frame(std(0x7E8), "10 \(Hex.string(count, digits: 2)) 00 00 00 00 00 00"), at: .zero)
+        var action = machine.receive(
+            frame(std(0x7E8), "10 \(Hex.string(count, digits: 2)) 00 00 00 00 00 00"), at: .zero)
         for index in 1...20 {
-            action = machine.receive(frame(std(0x7E8), "2\(Hex.string(index & 0x0F, digits: 1)) 00 00 00 00 00 00 00"), at: .zero)
+            action = machine.receive(
+                frame(std(0x7E8), "2\(Hex.string(index & 0x0F, digits: 1)) 00 00 00 00 00 00 00"), at: .zero)
         }
         #expect(action == .deliver([UInt8](repeating: 0, count: count)))
     }
@@ -100,8 +111,11 @@ import Testing
             action
                 == .interrupted(
                     ISOTPError(.interruptedByFirstFrame, ""),
-                    then: .sendFlowControl(frame(std(0x7E0), "30 00 00 CC CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1005))))
-        #expect(machine.receive(frame(std(0x7E8), "21 11 22 33"), at: .milliseconds(6)) == .deliver(bytes("AA BB CC DD EE FF 11 22 33")))
+                    then: .sendFlowControl(
+                        frame(std(0x7E0), "30 00 00 CC CC CC CC CC"), awaitConsecutiveFrameUntil: .milliseconds(1005))))
+        #expect(
+            machine.receive(frame(std(0x7E8), "21 11 22 33"), at: .milliseconds(6))
+                == .deliver(bytes("AA BB CC DD EE FF 11 22 33")))
     }
 
     @Test func singleFrameMidReceptionIsDeliveredAfterReportingTheAbort() {
@@ -177,7 +191,10 @@ import Testing
         var machine = reassembler(dcm, format: .classic(paddingByte: 0x00))
         #expect(machine.receive(frame(std(0x758), "6D 03 62 F1 90"), at: .zero) == .none)  // another ECU behind 0x750
         let action = machine.receive(frame(std(0x758), "C7 10 1A 62 F1 90 4A 54"), at: .zero)
-        #expect(action == .sendFlowControl(frame(std(0x750), "C7 30 00 00 00 00 00 00"), awaitConsecutiveFrameUntil: .seconds(1)))
+        #expect(
+            action
+                == .sendFlowControl(
+                    frame(std(0x750), "C7 30 00 00 00 00 00 00"), awaitConsecutiveFrameUntil: .seconds(1)))
         _ = machine.receive(frame(std(0x758), "C7 21 44 42 33 34 45 35"), at: .zero)
         _ = machine.receive(frame(std(0x758), "C7 22 30 31 32 33 34 35"), at: .zero)
         _ = machine.receive(frame(std(0x758), "C7 23 36 37 38 39 41 42"), at: .zero)

@@ -10,7 +10,9 @@ import Testing
         .fd(transmitDataLength: 64, paddingByte: nil), .fd(transmitDataLength: 12, paddingByte: 0xAA),
         .fd(transmitDataLength: 32, bitRateSwitch: false), .fd(transmitDataLength: 8),
     ]
-    static let boundaryLengths = [1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 20, 60, 61, 62, 63, 64, 100, 4094, 4095, 4096, 4097, 5000]
+    static let boundaryLengths = [
+        1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 20, 60, 61, 62, 63, 64, 100, 4094, 4095, 4096, 4097, 5000,
+    ]
 
     struct Outcome {
         var delivered: [UInt8]?
@@ -89,7 +91,8 @@ import Testing
             for format in Self.formats {
                 for length in Self.boundaryLengths {
                     let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-                    let outcome = Self.transfer(message, address: address, format: format, blockSize: 0, separationTime: .zero)
+                    let outcome = Self.transfer(
+                        message, address: address, format: format, blockSize: 0, separationTime: .zero)
                     #expect(outcome.delivered == message, "\(name) \(format) \(length) bytes")
                     let single = format.singleFrameCapacity(addressBytes: address.addressByteCount)
                     #expect(outcome.flowControls == (length > single ? 1 : 0))

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct ISOTPSegmenterTests {
     let tester = ISOTPAddress.normal(transmitID: std(0x7E0), receiveID: std(0x7E8))
-    let dcm = ISOTPAddress.extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+    let dcm = ISOTPAddress.extended(
+        transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
     let twenty = Array(UInt8(1)...20)
 
     func segmenter(
@@ -38,7 +39,9 @@ import Testing
         var machine = segmenter()
         #expect(transmitted(try machine.send(twenty, at: .zero)) == "7E0#1014010203040506")
         #expect(machine.transmitConfirmed(at: .milliseconds(1)) == .awaitFlowControl(until: .milliseconds(1001)))
-        #expect(transmitted(machine.receive(frame(std(0x7E8), "30 00 00 AA AA AA AA AA"), at: .milliseconds(3))) == "7E0#21" + Hex.compact(twenty[6..<13]))
+        #expect(
+            transmitted(machine.receive(frame(std(0x7E8), "30 00 00 AA AA AA AA AA"), at: .milliseconds(3))) == "7E0#21"
+                + Hex.compact(twenty[6..<13]))
         #expect(transmitted(machine.transmitConfirmed(at: .milliseconds(4))) == "7E0#22" + Hex.compact(twenty[13..<20]))
         #expect(machine.transmitConfirmed(at: .milliseconds(5)) == .completed)
     }
@@ -49,13 +52,17 @@ import Testing
         _ = try machine.send(message, at: .zero)
         _ = machine.transmitConfirmed(at: .zero)
         // BS 2, STmin 20 ms: two CFs 20 ms apart, then wait for the next FC.
-        #expect(transmitted(machine.receive(frame(std(0x7E8), "30 02 14"), at: .milliseconds(10)))?.hasPrefix("7E0#21") == true)
+        #expect(
+            transmitted(machine.receive(frame(std(0x7E8), "30 02 14"), at: .milliseconds(10)))?.hasPrefix("7E0#21")
+                == true)
         #expect(machine.transmitConfirmed(at: .milliseconds(11)) == .awaitSeparationTime(until: .milliseconds(31)))
         #expect(machine.timerFired(at: .milliseconds(30)) == .awaitSeparationTime(until: .milliseconds(31)))
         #expect(transmitted(machine.timerFired(at: .milliseconds(31)))?.hasPrefix("7E0#22") == true)
         #expect(machine.transmitConfirmed(at: .milliseconds(32)) == .awaitFlowControl(until: .milliseconds(1032)))
         // Second block: STmin 0xF5 = 500 µs.
-        #expect(transmitted(machine.receive(frame(std(0x7E8), "30 00 F5"), at: .milliseconds(40)))?.hasPrefix("7E0#23") == true)
+        #expect(
+            transmitted(machine.receive(frame(std(0x7E8), "30 00 F5"), at: .milliseconds(40)))?.hasPrefix("7E0#23")
+                == true)
         #expect(machine.transmitConfirmed(at: .milliseconds(40)) == .awaitSeparationTime(until: .microseconds(40_500)))
         #expect(transmitted(machine.timerFired(at: .microseconds(40_500)))?.hasPrefix("7E0#24") == true)
         #expect(machine.transmitConfirmed(at: .milliseconds(41)) == .completed)
@@ -82,8 +89,12 @@ import Testing
         var machine = segmenter(waits: 2)
         _ = try machine.send(twenty, at: .zero)
         _ = machine.transmitConfirmed(at: .zero)
-        #expect(machine.receive(frame(std(0x7E8), "31 00 00"), at: .milliseconds(900)) == .awaitFlowControl(until: .milliseconds(1900)))
-        #expect(machine.receive(frame(std(0x7E8), "31 00 00"), at: .milliseconds(1800)) == .awaitFlowControl(until: .milliseconds(2800)))
+        #expect(
+            machine.receive(frame(std(0x7E8), "31 00 00"), at: .milliseconds(900))
+                == .awaitFlowControl(until: .milliseconds(1900)))
+        #expect(
+            machine.receive(frame(std(0x7E8), "31 00 00"), at: .milliseconds(1800))
+                == .awaitFlowControl(until: .milliseconds(2800)))
         let action = machine.receive(frame(std(0x7E8), "31 00 00"), at: .milliseconds(2700))
         #expect(action == .failed(ISOTPError(.waitFrameLimitExceeded, "")))
         #expect(!machine.isSending)
@@ -92,7 +103,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("32 00 00", ISOTPError.Code.receiverOverflow), ("33 00 00", .invalidFlowStatus), ("3F 00 00", .invalidFlowStatus),
+        ("32 00 00", ISOTPError.Code.receiverOverflow), ("33 00 00", .invalidFlowStatus),
+        ("3F 00 00", .invalidFlowStatus),
     ])
     func flowStatusesThatAbort(hex: String, code: ISOTPError.Code) throws {
         var machine = segmenter()
@@ -152,9 +164,12 @@ import Testing
         _ = machine.transmitConfirmed(at: .zero)
         // A flow control for another sub-address is not ours.
         #expect(machine.receive(frame(std(0x758), "6D 30 00 00"), at: .zero) == .none)
-        #expect(transmitted(machine.receive(frame(std(0x758), "C7 30 00 00"), at: .zero)) == "750#C721" + Hex.compact(twenty[5..<11]))
+        #expect(
+            transmitted(machine.receive(frame(std(0x758), "C7 30 00 00"), at: .zero)) == "750#C721"
+                + Hex.compact(twenty[5..<11]))
         #expect(transmitted(machine.transmitConfirmed(at: .zero)) == "750#C722" + Hex.compact(twenty[11..<17]))
-        #expect(transmitted(machine.transmitConfirmed(at: .zero)) == "750#C723" + Hex.compact(twenty[17..<20]) + "000000")
+        #expect(
+            transmitted(machine.transmitConfirmed(at: .zero)) == "750#C723" + Hex.compact(twenty[17..<20]) + "000000")
         #expect(machine.transmitConfirmed(at: .zero) == .completed)
     }
 
@@ -183,6 +198,8 @@ import Testing
         var machine = segmenter(format: .classic(paddingByte: 0xAA, checksReceivedPadding: true))
         _ = try machine.send(twenty, at: .zero)
         _ = machine.transmitConfirmed(at: .zero)
-        #expect(machine.receive(frame(std(0x7E8), "30 00 00 AA AA 00 AA AA"), at: .zero) == .failed(ISOTPError(.paddingMismatch, "")))
+        #expect(
+            machine.receive(frame(std(0x7E8), "30 00 00 AA AA 00 AA AA"), at: .zero)
+                == .failed(ISOTPError(.paddingMismatch, "")))
     }
 }

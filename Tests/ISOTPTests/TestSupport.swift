@@ -62,8 +62,14 @@ let testerAddresses: [(name: String, address: ISOTPAddress)] = [
     ("normal 11-bit", .normal(transmitID: std(0x7E0), receiveID: std(0x7E8))),
     ("normal 29-bit", .normal(transmitID: ext(0x18DA_10F1), receiveID: ext(0x18DA_F110))),
     ("normal fixed", .normalFixed(sourceAddress: 0xF1, targetAddress: 0x33)),
-    ("extended 11-bit (Toyota DCM)", .extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)),
-    ("extended 29-bit", .extended(transmitID: ext(0x1800_1234), receiveID: ext(0x1800_4321), targetAddress: 0x55, sourceAddress: 0xAA)),
+    (
+        "extended 11-bit (Toyota DCM)",
+        .extended(transmitID: std(0x750), receiveID: std(0x758), targetAddress: 0xC7, sourceAddress: 0xC7)
+    ),
+    (
+        "extended 29-bit",
+        .extended(transmitID: ext(0x1800_1234), receiveID: ext(0x1800_4321), targetAddress: 0x55, sourceAddress: 0xAA)
+    ),
     ("mixed 11-bit", .mixed(transmitID: std(0x6F0), receiveID: std(0x6F8), addressExtension: 0x42)),
     ("mixed 29-bit", .mixed(sourceAddress: 0xF1, targetAddress: 0x20, addressExtension: 0x99)),
 ]
@@ -86,6 +92,28 @@ final class ManualClock: Clock, @unchecked Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Int: Sleeper] = [:]
         var nextSleeper = 0
+        var watchers: [(count: Int, dueBy: Instant?, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// How many sleepers wake at or before `dueBy` (all of them for nil).
+        func sleeperCount(dueBy: Instant?) -> Int {
+            guard let dueBy else { return sleepers.count }
+            return sleepers.values.filter { $0.deadline <= dueBy }.count
+        }
+
+        /// Takes out the watchers whose condition is met.
+        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+            var ready: [CheckedContinuation<Void, Never>] = []
+            var waiting: [(count: Int, dueBy: Instant?, continuation: CheckedContinuation<Void, Never>)] = []
+            for watcher in watchers {
+                if sleeperCount(dueBy: watcher.dueBy) >= watcher.count {
+                    ready.append(watcher.continuation)
+                } else {
+                    waiting.append(watcher)
+                }
+            }
+            watchers = waiting
+            return ready
+        }
     }
 
     private let state = Mutex(State())
@@ -103,12 +131,19 @@ final class ManualClock: Clock, @unchecked Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if deadline <= state.now { return true }
+                // A task cancelled before it got here has already run its cancellation handler.
+                let cancelled = Task.isCancelled
+                let (resumeNow, watchers) = state.withLock { state in
+                    if deadline <= state.now || cancelled { return (true, [CheckedContinuation<Void, Never>]()) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return (false, state.satisfiedWatchers())
                 }
-                if resumeNow { continuation.resume() }
+                for watcher in watchers { watcher.resume() }
+                if cancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else if resumeNow {
+                    continuation.resume()
+                }
             }
         } onCancel: {
             let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
@@ -127,8 +162,16 @@ final class ManualClock: Clock, @unchecked Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Waits (yielding, no sleeping) until at least `count` tasks sleep on the clock.
-    func waitForSleepers(atLeast count: Int) async {
-        for _ in 0..<100_000 where sleeperCount < count { await Task.yield() }
+    /// Waits until at least `count` tasks sleep on the clock, counting only those that wake by `dueBy` when
+    /// given (woken by the sleepers themselves, not polled).
+    func waitForSleepers(atLeast count: Int, dueBy: Instant? = nil) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.sleeperCount(dueBy: dueBy) >= count { return true }
+                state.watchers.append((count, dueBy, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }

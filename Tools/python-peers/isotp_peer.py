@@ -13,6 +13,9 @@ CAN FD (3 hex digits for 11-bit ids, 8 for 29-bit ids).
            message, `ERR <text>` for every error.
 
 Address options are given from the point of view of the can-isotp layer that the Swift side talks to.
+A line `@ <options>` in the input starts a new section with other options (same syntax as the command line,
+without the command); it is echoed as `@ <options>` so the output can be split the same way. One process
+can so cover many addressing modes and frame formats.
 """
 import argparse
 import sys
@@ -96,12 +99,17 @@ def report_errors(errors):
     errors.clear()
 
 
-def receive(args):
+def receive(args, parser):
     sent, errors = [], []
-    layer, inbox = make_layer(args, make_address(args), sent, errors)
+    layer, inbox = make_layer(args, make_address(args), sent, errors) if args.txid or args.target_address else (None, [])
     for line in sys.stdin:
         line = line.strip()
         if not line:
+            continue
+        if line.startswith("@"):
+            args = parser.parse_args(["receive"] + line[1:].split())
+            layer, inbox = make_layer(args, make_address(args), sent, errors)
+            print(line)
             continue
         inbox.append(parse_frame(line))
         layer.process()
@@ -113,13 +121,20 @@ def receive(args):
         report_errors(errors)
 
 
-def send(args):
+def send(args, parser):
     sender_out, receiver_out, errors = [], [], []
-    sender, sender_in = make_layer(args, make_address(args), sender_out, errors)
-    receiver, receiver_in = make_layer(args, make_address(args, reverse=True), receiver_out, errors)
+    if args.txid or args.target_address:
+        sender, sender_in = make_layer(args, make_address(args), sender_out, errors)
+        receiver, receiver_in = make_layer(args, make_address(args, reverse=True), receiver_out, errors)
     for line in sys.stdin:
         line = line.strip()
         if not line:
+            continue
+        if line.startswith("@"):
+            args = parser.parse_args(["send"] + line[1:].split())
+            sender, sender_in = make_layer(args, make_address(args), sender_out, errors)
+            receiver, receiver_in = make_layer(args, make_address(args, reverse=True), receiver_out, errors)
+            print(line)
             continue
         payload = bytes.fromhex(line)
         sender.send(payload)
@@ -148,7 +163,7 @@ def send(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["receive", "send"])
-    parser.add_argument("--mode", choices=sorted(MODES), required=True)
+    parser.add_argument("--mode", choices=sorted(MODES), default="normal11")
     parser.add_argument("--txid", type=lambda text: int(text, 16))
     parser.add_argument("--rxid", type=lambda text: int(text, 16))
     parser.add_argument("--target-address", type=lambda text: int(text, 16))
@@ -159,7 +174,7 @@ def main():
     parser.add_argument("--padding", default="CC", help="hex byte, or 'none'")
     parser.add_argument("--block-size", type=int, default=0)
     args = parser.parse_args()
-    receive(args) if args.command == "receive" else send(args)
+    receive(args, parser) if args.command == "receive" else send(args, parser)
 
 
 if __name__ == "__main__":
