@@ -360,8 +360,11 @@ public final class LogReader {
                         "pcap record is truncated (\(end - start - 16) of \(capturedLength) bytes)"))
             }
             recordsRead += 1
-            let attoseconds = Int64(fraction) * (pcap.nanoseconds ? 1_000_000_000 : 1_000_000_000_000)
-            let timestamp = Duration(secondsComponent: Int64(seconds), attosecondsComponent: attoseconds)
+            // A corrupt record may hold a fraction of a second of a million units or more: carry it into the
+            // seconds (as Duration arithmetic does) rather than overflow.
+            let timestamp =
+                Duration.seconds(Int64(seconds))
+                + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
             let packet = UnsafeRawBufferPointer(rebasing: buffer[(start + 16)..<(start + 16 + capturedLength)])
             let result = packets.decode(packet, linkType: pcap.linkType, timestamp: timestamp, interface: nil)
             let recordLocation = location
@@ -524,7 +527,8 @@ public final class LogReader {
             for _ in 0..<exponent { unitsPerSecond *= 10 }
             let seconds = ticks / unitsPerSecond
             let attoseconds = (ticks % unitsPerSecond) * (1_000_000_000_000_000_000 / unitsPerSecond)
-            return Duration(secondsComponent: Int64(seconds), attosecondsComponent: Int64(attoseconds)) + offset
+            // Ticks in whole seconds may exceed Int64 (a corrupt block); such a time is nonsense either way.
+            return Duration(secondsComponent: Int64(clamping: seconds), attosecondsComponent: Int64(attoseconds)) + offset
         }
         let seconds: Double =
             interface.decimalResolution

@@ -16,7 +16,7 @@ import Testing
         while let url = enumerator?.nextObject() as? URL {
             let relative = String(url.standardizedFileURL.path.dropFirst(fixtures.standardizedFileURL.path.count + 1))
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-                !relative.hasPrefix("golden/"), !relative.hasSuffix(".md")
+                !relative.hasPrefix("golden/"), !relative.hasPrefix("fuzz/"), !relative.hasSuffix(".md")
             else { continue }
             paths.append(relative)
         }
