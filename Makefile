@@ -3,7 +3,7 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-.PHONY: all build release demo test test-unit test-captures test-vm bench system-packages clean
+.PHONY: all build release demo test test-unit test-captures test-vm test-sanitizers fuzz fuzz-smoke bench system-packages clean
 
 all: build
 
@@ -24,11 +24,31 @@ demo: release
 test: system-packages
 	$(SWIFT) build $(STRICT_FLAGS)
 	$(SWIFT) test $(STRICT_FLAGS)
+	@$(MAKE) --no-print-directory test-sanitizers
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-vm
+
+# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. A test that
+# cannot run under a sanitizer skips itself there when CARDIAG_SANITIZER names it, and says why.
+test-sanitizers: system-packages
+	CARDIAG_SANITIZER=address $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	CARDIAG_SANITIZER=thread $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+# libFuzzer campaigns (Fuzz/run; a package of its own): FUZZ_SECONDS per harness, corpus seeded from Fixtures/.
+# Findings go to Fuzz/.build/artifacts/<harness>/; the totals to Fuzz/.build/summary.txt.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_JOBS ?= 1
+fuzz: system-packages
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run --jobs $(FUZZ_JOBS) $(HARNESSES)
+
+# Every harness for a short run; fails on any crash, hang or out-of-memory.
+fuzz-smoke: system-packages
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) Fuzz/run $(HARNESSES)
 
 # The emulated-CAN tier: a real kernel CAN stack in a VM (Tools/vm/test; skips where it cannot run, fails under CI).
 test-vm: system-packages
 	@STRICT_FLAGS="$(STRICT_FLAGS)" Tools/vm/test
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan Fuzz/.build
