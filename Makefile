@@ -31,7 +31,8 @@ test: system-packages
 # The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. A test that
 # cannot run under a sanitizer skips itself there when CARDIAG_SANITIZER names it, and says why.
 test-sanitizers: system-packages
-	CARDIAG_SANITIZER=address $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	CARDIAG_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan
 	CARDIAG_SANITIZER=thread $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 # libFuzzer campaigns (Fuzz/run; a package of its own): FUZZ_SECONDS per harness, corpus seeded from Fixtures/.

@@ -31,10 +31,10 @@ public struct CandumpLogWriter: Sendable {
         var seconds: Int64 = 0
         var microseconds: Int64 = 0
         if let timestamp = frame.timestamp, timestamp > .zero {
-            let (whole, attoseconds) = timestamp.components
             // The candump parsers read at most 18 digits of seconds (over 31 billion years): a later time, which
             // only a corrupt pcapng block gives, is written as the latest time they read.
-            seconds = min(whole, 999_999_999_999_999_999)
+            let (whole, attoseconds) = min(timestamp, Self.latestTimestamp).components
+            seconds = whole
             microseconds = attoseconds / 1_000_000_000_000
         }
         output.append(0x28)
@@ -85,6 +85,7 @@ public struct CandumpLogWriter: Sendable {
     }
 
     private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    private static let latestTimestamp = Duration.seconds(999_999_999_999_999_999)
 
     /// Writes `name` as a token the candump parsers read back: at most 15 bytes (IFNAMSIZ less the NUL), each
     /// byte outside printable ASCII (a blank, a control character, part of a UTF-8 sequence) as `_`. Names from

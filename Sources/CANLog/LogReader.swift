@@ -522,18 +522,22 @@ public final class LogReader {
     private static func timestamp(_ ticks: UInt64, _ interface: PcapngInterface) -> Duration {
         let exponent = interface.resolutionExponent
         let offset = Duration.seconds(interface.offsetSeconds)
+        let time: Duration
         if interface.decimalResolution, exponent <= 18 {
             var unitsPerSecond: UInt64 = 1
             for _ in 0..<exponent { unitsPerSecond *= 10 }
             let seconds = ticks / unitsPerSecond
             let attoseconds = (ticks % unitsPerSecond) * (1_000_000_000_000_000_000 / unitsPerSecond)
-            // Ticks in whole seconds may exceed Int64 (a corrupt block); such a time is nonsense either way.
-            return Duration(secondsComponent: Int64(clamping: seconds), attosecondsComponent: Int64(attoseconds)) + offset
+            time = Duration(secondsComponent: Int64(clamping: seconds), attosecondsComponent: Int64(attoseconds)) + offset
+        } else {
+            let seconds: Double =
+                interface.decimalResolution
+                ? Double(ticks) / pow(10, Double(exponent)) : Double(ticks) / pow(2, Double(exponent))
+            time = .seconds(seconds) + offset
         }
-        let seconds: Double =
-            interface.decimalResolution
-            ? Double(ticks) / pow(10, Double(exponent)) : Double(ticks) / pow(2, Double(exponent))
-        return .seconds(seconds) + offset
+        // A corrupt block (huge ticks, a coarse resolution, an offset) can give more seconds than Int64 holds,
+        // and `Duration.components`, which every consumer uses, traps on those: clamp to what it represents.
+        return min(max(time, .seconds(Int64.min)), .seconds(Int64.max))
     }
 }
 
