@@ -28,12 +28,13 @@ test: system-packages
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-vm
 
-# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. A test that
-# cannot run under a sanitizer skips itself there when CARDIAG_SANITIZER names it, and says why.
+# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. Every test
+# runs under both (those that run the cardiag binary get a sanitized binary too); LeakSanitizer is told to
+# ignore two leaks inside the toolchain's XCTest and Foundation (Fuzz/lsan-suppressions.txt says which).
 test-sanitizers: system-packages
-	CARDIAG_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
 		$(SWIFT) test --sanitize=address --scratch-path .build-asan
-	CARDIAG_SANITIZER=thread $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 # libFuzzer campaigns (Fuzz/run; a package of its own): FUZZ_SECONDS per harness, corpus seeded from Fixtures/.
 # Findings go to Fuzz/.build/artifacts/<harness>/; the totals to Fuzz/.build/summary.txt.

@@ -85,7 +85,9 @@ let package = Package(
             path: "Fuzz/Sources/Harnesses", swiftSettings: strict),
         .testTarget(
             name: "RobustnessTests",
-            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "UDS", "Diagnostics", "Interpretation", "FuzzHarnesses", "cardiag"],
+            dependencies: [
+                "CANCore", "CANLog", "DTC", "ISOTP", "UDS", "Diagnostics", "Interpretation", "FuzzHarnesses", "cardiag",
+            ],
             exclude: ["Golden"], swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),

@@ -21,9 +21,10 @@ let package = Package(
     targets: [
         .target(
             name: "Harnesses",
-            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation"].map {
-                .product(name: $0, package: carDiag)
-            },
+            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation"]
+                .map {
+                    .product(name: $0, package: carDiag)
+                },
             swiftSettings: strict),
         // Linked with -sanitize=fuzzer (libFuzzer's main); see Fuzz/run.
         .executableTarget(name: "cardiag-fuzz", dependencies: ["Harnesses"], swiftSettings: strict),

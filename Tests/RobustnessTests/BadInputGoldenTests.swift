@@ -53,7 +53,9 @@ import Testing
 
     @Test func everyInputHasACase() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.path + "/" + Self.inputs)
-        let used = Set(Self.cases.flatMap(\.arguments).filter { $0.hasPrefix(Self.inputs) }.map { $0.dropFirst(Self.inputs.count) })
+        let used = Set(
+            Self.cases.flatMap(\.arguments).filter { $0.hasPrefix(Self.inputs) }.map { $0.dropFirst(Self.inputs.count) }
+        )
         for file in files { #expect(used.contains(Substring(file)), "\(file) is not used by a case") }
     }
 
@@ -76,7 +78,8 @@ import Testing
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let actual = "status: \(process.terminationStatus)\n--- stdout\n" + String(decoding: output, as: UTF8.self)
+        let actual =
+            "status: \(process.terminationStatus)\n--- stdout\n" + String(decoding: output, as: UTF8.self)
             + "--- stderr\n" + String(decoding: errors, as: UTF8.self)
         let golden = Self.packageRoot.appendingPathComponent("Tests/RobustnessTests/Golden/\(testCase.name).txt")
         if ProcessInfo.processInfo.environment["CARDIAG_UPDATE_GOLDEN"] == "1" {

@@ -25,7 +25,9 @@ extension SeededGenerator {
     /// error; 11- and 29-bit ids over their whole range; microsecond timestamps.
     mutating func frame(time: inout Duration) -> CANFrame {
         let extended = Bool.random(using: &self)
-        let id = extended ? CANIdentifier.extended(.random(in: 0...0x1FFF_FFFF, using: &self))!
+        let id =
+            extended
+            ? CANIdentifier.extended(.random(in: 0...0x1FFF_FFFF, using: &self))!
             : CANIdentifier.standard(.random(in: 0...0x7FF, using: &self))!
         let kind: CANFrame.Kind
         let length: Int
@@ -46,7 +48,8 @@ extension SeededGenerator {
         let data = (0..<length).map { _ in UInt8.random(in: 0...255, using: &self) }
         time += .microseconds(Int.random(in: 0...2_000_000, using: &self))
         let frameID = if case .error(let classes) = kind { CANIdentifier.extended(classes.rawValue)! } else { id }
-        return try! CANFrame(id: frameID, kind: kind, data: CANPayload(data)!, timestamp: time, interface: "vcan\(length % 3)")
+        return try! CANFrame(
+            id: frameID, kind: kind, data: CANPayload(data)!, timestamp: time, interface: "vcan\(length % 3)")
     }
 }
 
@@ -76,9 +79,12 @@ extension SeededGenerator {
 
     /// Regression (fuzz, log-candump): an interface name that is not printable ASCII — what a mangled log or a
     /// pcapng block can give — is written so that the line still reads back.
-    @Test(arguments: ["\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}can0", "my can", "", "a-very-long-interface-name"])
+    @Test(arguments: [
+        "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}can0", "my can", "", "a-very-long-interface-name",
+    ])
     func interfaceNamesAlwaysReadBack(_ name: String) throws {
-        let frame = try CANFrame.classic(.standard(0x7E8)!, [0x02, 0x10, 0x03], timestamp: .seconds(1), interface: name)
+        let frame = try CANFrame.classic(
+            .standard(0x7E8)!, [0x02, 0x10, 0x03], timestamp: .seconds(1), interface: name)
         let line = CandumpLogWriter().line(for: frame)
         let reader = try LogReader(
             source: MemoryByteSource(Array((line + "\n").utf8)), name: "line",
@@ -107,7 +113,8 @@ extension SeededGenerator {
         var file: [UInt8] = nanoseconds ? [0x4D, 0x3C, 0xB2, 0xA1] : [0xD4, 0xC3, 0xB2, 0xA1]
         file += [2, 0, 4, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 4, 0] + [227, 0, 0, 0]
         let fraction: UInt32 = 0xFFFF_FFFF
-        let record: [UInt8] = [0, 0, 0, 0] + withUnsafeBytes(of: fraction.littleEndian, Array.init) + [16, 0, 0, 0, 16, 0, 0, 0]
+        let record: [UInt8] =
+            [0, 0, 0, 0] + withUnsafeBytes(of: fraction.littleEndian, Array.init) + [16, 0, 0, 0, 16, 0, 0, 0]
         let packet: [UInt8] = [0x00, 0x00, 0x07, 0xE8, 3, 0, 0, 0, 0x02, 0x10, 0x03, 0, 0, 0, 0, 0]
         let reader = try LogReader(source: MemoryByteSource(file + record + packet), name: "pcap")
         let frame = try #require(try reader.next())
@@ -143,16 +150,19 @@ extension SeededGenerator {
         var time = Duration.seconds(1_700_000_000)
         let count = 5000
         for _ in 0..<count {
-            var data = (0..<Int.random(in: 0...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var data = (0..<Int.random(in: 0...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random)
+            }
             let id = ids.randomElement(using: &random)!
             let pciAt = (id == .standard(0x750)! || id == .standard(0x758)!) ? 1 : 0
             if data.count > pciAt, Bool.random(using: &random) {
                 // A plausible PCI: SF, FF, CF or FC with small lengths and sequence numbers.
-                data[pciAt] = [0x02, 0x03, 0x06, 0x10, 0x21, 0x22, 0x23, 0x30, 0x31, 0x32].randomElement(using: &random)!
+                data[pciAt] = [0x02, 0x03, 0x06, 0x10, 0x21, 0x22, 0x23, 0x30, 0x31, 0x32].randomElement(
+                    using: &random)!
                 if data.count > 1 + pciAt, data[pciAt] == 0x10 { data[1 + pciAt] = .random(in: 8...40, using: &random) }
                 if pciAt == 1 { data[0] = Bool.random(using: &random) ? 0xC7 : .random(in: 0...255, using: &random) }
             }
-            time += .microseconds(Int.random(in: 0...(Int.random(in: 0...20, using: &random) == 0 ? 3_000_000 : 20_000), using: &random))
+            time += .microseconds(
+                Int.random(in: 0...(Int.random(in: 0...20, using: &random) == 0 ? 3_000_000 : 20_000), using: &random))
             decoder.feed(try! CANFrame.classic(id, data, timestamp: time))
         }
         let summary = decoder.finish().summary
@@ -197,8 +207,10 @@ extension SeededGenerator {
             #expect((ecu["extendedAddress"] as? Int).map(UInt8.init) == record.ecu.extendedAddress)
             if let timestamp = record.timestamp {
                 let seconds = try #require(json["timestamp"] as? Double)
-                #expect(abs(seconds - Double(timestamp.components.seconds)
-                    - Double(timestamp.components.attoseconds) / 1e18) < 1e-5)
+                #expect(
+                    abs(
+                        seconds - Double(timestamp.components.seconds)
+                            - Double(timestamp.components.attoseconds) / 1e18) < 1e-5)
             }
         }
         let ecus = try #require(document["ecus"] as? [[String: Any]])

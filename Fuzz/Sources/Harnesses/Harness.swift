@@ -79,7 +79,8 @@ package struct Harness: Sendable {
     static func read(_ bytes: [UInt8], chunkSize: Int?, options: LogReader.Options, limit: Int = 100_000) -> Reading {
         var reading = Reading()
         do {
-            let reader = try LogReader(source: MemoryByteSource(bytes, chunkSize: chunkSize), name: "fuzz", options: options)
+            let reader = try LogReader(
+                source: MemoryByteSource(bytes, chunkSize: chunkSize), name: "fuzz", options: options)
             reading.format = reader.format
             while reading.frames.count < limit, let frame = try reader.next() { reading.frames.append(frame) }
             reading.skipped = reader.skipped
@@ -153,8 +154,12 @@ package struct Harness: Sendable {
             findings.append("summary counts \(summary.frames) frames, the reader produced \(reading.frames.count)")
         }
         let bucketed = summary.frameBuckets.values.reduce(0, +)
-        if bucketed != summary.frames { findings.append("buckets \(summary.frameBuckets) hold \(bucketed) frames of \(summary.frames)") }
-        if summary.frameBuckets.values.contains(where: { $0 < 0 }) { findings.append("negative bucket \(summary.frameBuckets)") }
+        if bucketed != summary.frames {
+            findings.append("buckets \(summary.frameBuckets) hold \(bucketed) frames of \(summary.frames)")
+        }
+        if summary.frameBuckets.values.contains(where: { $0 < 0 }) {
+            findings.append("negative bucket \(summary.frameBuckets)")
+        }
         _ = report.text(title: "fuzz")
         _ = DiagnosticReportJSON(report: report).text()
         _ = DiagnosticReportJSON(report: report).lines()
@@ -174,7 +179,9 @@ package struct Harness: Sendable {
             pairs.append(.init(request: .standard(0x123)!, response: .standard(0x124)!, usesAddressByte: input.bool()))
         }
         if input.bool() {
-            pairs.append(.init(request: .extended(0x18DA_10F1)!, response: .extended(0x18DA_F110)!, usesAddressByte: input.bool()))
+            pairs.append(
+                .init(
+                    request: .extended(0x18DA_10F1)!, response: .extended(0x18DA_F110)!, usesAddressByte: input.bool()))
         }
         let maximumLength = 1 + Int(input.uint16())
         let configuration = ISOTPFlowTracker.Configuration(
@@ -203,7 +210,8 @@ package struct Harness: Sendable {
         _ = tracker.finish()
         let statistics = tracker.statistics
         if statistics.framesFed != fed || statistics.accountedFrames != fed {
-            findings.append("fed \(fed), tracker saw \(statistics.framesFed) and accounts for \(statistics.accountedFrames)")
+            findings.append(
+                "fed \(fed), tracker saw \(statistics.framesFed) and accounts for \(statistics.accountedFrames)")
         }
         if statistics.pendingFrames != 0 { findings.append("\(statistics.pendingFrames) frames pending after finish") }
         if !tracker.inProgress.isEmpty { findings.append("messages in progress after finish") }
@@ -264,11 +272,15 @@ package struct Harness: Sendable {
         return findings
     }
 
-    static func check(_ action: ISOTPReassembler.Action, _ reassembler: ISOTPReassembler, maximumLength: Int) -> Findings {
+    static func check(_ action: ISOTPReassembler.Action, _ reassembler: ISOTPReassembler, maximumLength: Int)
+        -> Findings
+    {
         var findings: Findings = []
         switch action {
         case .deliver(let message):
-            if message.count > max(maximumLength, 62) { findings.append("delivered \(message.count) bytes, limit \(maximumLength)") }
+            if message.count > max(maximumLength, 62) {
+                findings.append("delivered \(message.count) bytes, limit \(maximumLength)")
+            }
         case .interrupted(_, let then):
             if case .interrupted = then { findings.append("an interruption interrupted again") }
             findings += check(then, reassembler, maximumLength: maximumLength)
@@ -278,7 +290,8 @@ package struct Harness: Sendable {
         default: break
         }
         if reassembler.isReceiving != (reassembler.deadline != nil) {
-            findings.append("receiving \(reassembler.isReceiving) but deadline \(String(describing: reassembler.deadline))")
+            findings.append(
+                "receiving \(reassembler.isReceiving) but deadline \(String(describing: reassembler.deadline))")
         }
         if let partial = reassembler.partialMessage {
             if partial.received.count > partial.expectedLength || partial.expectedLength > maximumLength {
@@ -334,7 +347,8 @@ package struct Harness: Sendable {
         }
         let dtc = DiagnosticTroubleCode(text)
         if let dtc {
-            for printed in [dtc.description, dtc.compactText, dtc.hyphenatedText] where DiagnosticTroubleCode(printed) != dtc {
+            for printed in [dtc.description, dtc.compactText, dtc.hyphenatedText]
+            where DiagnosticTroubleCode(printed) != dtc {
                 findings.append("\(text) → \(printed) does not parse back")
             }
         }

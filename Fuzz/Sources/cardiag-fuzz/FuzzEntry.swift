@@ -10,10 +10,12 @@ import Harnesses
 let selected: Harness = {
     let name = getenv("CARDIAG_FUZZ_HARNESS").map { String(cString: $0) } ?? ""
     if name == "list" {
-        // For Fuzz/run: one line per harness, its seed folders and its inline seeds in hex.
+        // For Fuzz/run: one line per harness, its seed folders and its inline seeds in hex ("-" for none).
+        let digits = Array("0123456789abcdef")
         for harness in Harness.all {
-            let seeds = harness.seeds.map { $0.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
-            print([harness.name, harness.seedFolders.joined(separator: ","), seeds.joined(separator: ",")].joined(separator: " "))
+            let seeds = harness.seeds.map { String($0.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }) }
+            let folders = harness.seedFolders.isEmpty ? "-" : harness.seedFolders.joined(separator: ",")
+            print("\(harness.name) \(folders) \(seeds.isEmpty ? "-" : seeds.joined(separator: ","))")
         }
         exit(0)
     }
@@ -42,7 +44,8 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 @_silgen_name("LLVMFuzzerRunDriver")
 func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 
@@ -55,6 +58,8 @@ public func fuzzMain(
     var count = argc
     var arguments = argv
     return withUnsafeMutablePointer(to: &count) { countPointer in
-        withUnsafeMutablePointer(to: &arguments) { runDriver(countPointer, $0) { data, size in testOneInput(data, size) } }
+        withUnsafeMutablePointer(to: &arguments) {
+            runDriver(countPointer, $0) { data, size in testOneInput(data, size) }
+        }
     }
 }
