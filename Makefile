@@ -3,7 +3,7 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-.PHONY: all build release demo test test-vm bench system-packages python-peers clean
+.PHONY: all build release demo test test-vm test-sanitizers fuzz fuzz-smoke bench system-packages python-peers clean
 
 all: build
 
@@ -29,7 +29,29 @@ test: system-packages python-peers
 	$(SWIFT) build $(STRICT_FLAGS)
 	$(SWIFT) package describe --type json > .build/package-description.json
 	$(SWIFT) test $(STRICT_FLAGS)
+	@$(MAKE) --no-print-directory test-sanitizers
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-vm
+
+# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. Every test
+# runs under both (those that run the cardiag binary get a sanitized binary too); LeakSanitizer is told to
+# ignore two leaks inside the toolchain's XCTest and Foundation (Fuzz/lsan-suppressions.txt says which).
+test-sanitizers: system-packages
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+# libFuzzer campaigns (Fuzz/run; a package of its own): FUZZ_SECONDS per harness, corpus seeded from Fixtures/.
+# Findings go to Fuzz/.build/artifacts/<harness>/; the totals to Fuzz/.build/summary.txt.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_JOBS ?= 1
+fuzz: system-packages
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run --jobs $(FUZZ_JOBS) $(HARNESSES)
+
+# Every harness for a short run; fails on any crash, hang or out-of-memory.
+fuzz-smoke: system-packages
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) Fuzz/run $(HARNESSES)
 
 # The emulated-CAN tier: a real kernel CAN stack in a VM (Tools/vm/test; skips where it cannot run, fails under CI).
 test-vm: system-packages
@@ -41,4 +63,4 @@ bench: system-packages
 	@Tools/bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan Fuzz/.build

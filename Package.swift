@@ -84,6 +84,18 @@ let package = Package(
         .executableTarget(
             name: "cardiag-bench-scan", dependencies: ["CANCore", "Diagnostics", "VirtualVehicle"],
             path: "Benchmarks/ScanConcurrency", swiftSettings: strict),
+        // The fuzz harness bodies (Fuzz/Sources/Harnesses, also built with libFuzzer by the Fuzz package), for
+        // RobustnessTests to replay Fixtures/fuzz/ without libFuzzer.
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation"],
+            path: "Fuzz/Sources/Harnesses", swiftSettings: strict),
+        .testTarget(
+            name: "RobustnessTests",
+            dependencies: [
+                "CANCore", "CANLog", "DTC", "ISOTP", "UDS", "Diagnostics", "Interpretation", "FuzzHarnesses", "cardiag",
+            ],
+            exclude: ["Golden"], swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),

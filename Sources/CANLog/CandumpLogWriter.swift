@@ -31,7 +31,9 @@ public struct CandumpLogWriter: Sendable {
         var seconds: Int64 = 0
         var microseconds: Int64 = 0
         if let timestamp = frame.timestamp, timestamp > .zero {
-            let (whole, attoseconds) = timestamp.components
+            // The candump parsers read at most 18 digits of seconds (over 31 billion years): a later time, which
+            // only a corrupt pcapng block gives, is written as the latest time they read.
+            let (whole, attoseconds) = min(timestamp, Self.latestTimestamp).components
             seconds = whole
             microseconds = attoseconds / 1_000_000_000_000
         }
@@ -41,7 +43,7 @@ public struct CandumpLogWriter: Sendable {
         Self.appendDecimal(microseconds, minimumDigits: 6, to: &output)
         output.append(0x29)
         output.append(0x20)
-        output.append(contentsOf: (frame.interface ?? defaultInterface).utf8)
+        Self.appendInterfaceName(frame.interface ?? defaultInterface, to: &output)
         output.append(0x20)
 
         func appendHex(_ value: UInt32, count: Int) {
@@ -83,6 +85,19 @@ public struct CandumpLogWriter: Sendable {
     }
 
     private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    private static let latestTimestamp = Duration.seconds(999_999_999_999_999_999)
+
+    /// Writes `name` as a token the candump parsers read back: at most 15 bytes (IFNAMSIZ less the NUL), each
+    /// byte outside printable ASCII (a blank, a control character, part of a UTF-8 sequence) as `_`. Names from
+    /// pcapng blocks or mangled logs may hold anything; written as they are, the line would not read back.
+    private static func appendInterfaceName(_ name: String, to output: inout [UInt8]) {
+        let bytes = name.utf8.prefix(15)
+        guard !bytes.isEmpty else {
+            output.append(0x5F)
+            return
+        }
+        for byte in bytes { output.append((0x21...0x7E).contains(byte) ? byte : 0x5F) }
+    }
 
     private static func appendDecimal(_ value: Int64, minimumDigits: Int, to output: inout [UInt8]) {
         var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

@@ -387,8 +387,11 @@ public final class LogReader {
                         "pcap record is truncated (\(end - start - 16) of \(capturedLength) bytes)"))
             }
             recordsRead += 1
-            let attoseconds = Int64(fraction) * (pcap.nanoseconds ? 1_000_000_000 : 1_000_000_000_000)
-            let timestamp = Duration(secondsComponent: Int64(seconds), attosecondsComponent: attoseconds)
+            // A corrupt record may hold a fraction of a second of a million units or more: carry it into the
+            // seconds (as Duration arithmetic does) rather than overflow.
+            let timestamp =
+                Duration.seconds(Int64(seconds))
+                + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
             let packet = UnsafeRawBufferPointer(rebasing: buffer[(start + 16)..<(start + 16 + capturedLength)])
             let result = packets.decode(packet, linkType: pcap.linkType, timestamp: timestamp, interface: nil)
             let recordLocation = location
@@ -546,17 +549,22 @@ public final class LogReader {
     private static func timestamp(_ ticks: UInt64, _ interface: PcapngInterface) -> Duration {
         let exponent = interface.resolutionExponent
         let offset = Duration.seconds(interface.offsetSeconds)
+        let time: Duration
         if interface.decimalResolution, exponent <= 18 {
             var unitsPerSecond: UInt64 = 1
             for _ in 0..<exponent { unitsPerSecond *= 10 }
             let seconds = ticks / unitsPerSecond
             let attoseconds = (ticks % unitsPerSecond) * (1_000_000_000_000_000_000 / unitsPerSecond)
-            return Duration(secondsComponent: Int64(seconds), attosecondsComponent: Int64(attoseconds)) + offset
+            time = Duration(secondsComponent: Int64(clamping: seconds), attosecondsComponent: Int64(attoseconds)) + offset
+        } else {
+            let seconds: Double =
+                interface.decimalResolution
+                ? Double(ticks) / pow(10, Double(exponent)) : Double(ticks) / pow(2, Double(exponent))
+            time = .seconds(seconds) + offset
         }
-        let seconds: Double =
-            interface.decimalResolution
-            ? Double(ticks) / pow(10, Double(exponent)) : Double(ticks) / pow(2, Double(exponent))
-        return .seconds(seconds) + offset
+        // A corrupt block (huge ticks, a coarse resolution, an offset) can give more seconds than Int64 holds,
+        // and `Duration.components`, which every consumer uses, traps on those: clamp to what it represents.
+        return min(max(time, .seconds(Int64.min)), .seconds(Int64.max))
     }
 }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -21,11 +23,12 @@ enum ExitStatus: Int32 {
 
 /// The one owner of stdout and stderr: buffered writes to standard output, unbuffered diagnostics on
 /// standard error, and whether each is a terminal (for colour and progress).
-final class Terminal: @unchecked Sendable {
-    // @unchecked: used from one task at a time (the running command); the buffer is never shared.
+final class Terminal: Sendable {
     static let shared = Terminal()
 
-    private var outputBuffer: [UInt8] = []
+    /// Standard output not yet written. Behind a lock: commands are async and may write from any task
+    /// (`AdaptersCommand`, `LinkCommand`), so nothing here relies on a single caller.
+    private let outputBuffer = Mutex<[UInt8]>([])
     private let flushThreshold = 1 << 16
 
     /// True when standard error is a terminal (progress lines are shown only then).
@@ -35,21 +38,27 @@ final class Terminal: @unchecked Sendable {
 
     /// Appends `text` and a newline to standard output.
     func line(_ text: String) {
-        outputBuffer.append(contentsOf: text.utf8)
-        outputBuffer.append(UInt8(ascii: "\n"))
-        if outputBuffer.count >= flushThreshold { flush() }
+        outputBuffer.withLock { buffer in
+            buffer.append(contentsOf: text.utf8)
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= flushThreshold { Self.flush(&buffer) }
+        }
     }
 
     /// Appends raw bytes to standard output.
     func write(_ bytes: some Sequence<UInt8>) {
-        outputBuffer.append(contentsOf: bytes)
-        if outputBuffer.count >= flushThreshold { flush() }
+        outputBuffer.withLock { buffer in
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= flushThreshold { Self.flush(&buffer) }
+        }
     }
 
     /// Writes a line to standard error at once (after flushing standard output, to keep the order).
     func diagnostic(_ text: String) {
-        flush()
-        Self.writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+        outputBuffer.withLock { buffer in
+            Self.flush(&buffer)
+            Self.writeAll(STDERR_FILENO, Array((text + "\n").utf8))
+        }
     }
 
     /// Writes a progress line to standard error without a newline (callers only do so on a terminal).
@@ -59,9 +68,13 @@ final class Terminal: @unchecked Sendable {
 
     /// Writes out everything buffered for standard output.
     func flush() {
-        guard !outputBuffer.isEmpty else { return }
-        Self.writeAll(STDOUT_FILENO, outputBuffer)
-        outputBuffer.removeAll(keepingCapacity: true)
+        outputBuffer.withLock { Self.flush(&$0) }
+    }
+
+    private static func flush(_ buffer: inout [UInt8]) {
+        guard !buffer.isEmpty else { return }
+        writeAll(STDOUT_FILENO, buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {

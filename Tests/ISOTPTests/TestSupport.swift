@@ -75,7 +75,8 @@ let testerAddresses: [(name: String, address: ISOTPAddress)] = [
 ]
 
 /// A clock that moves only when a test advances it; sleepers wake when their instant is reached.
-final class ManualClock: Clock, @unchecked Sendable {
+/// Sendable without `@unchecked`: its only stored property is a `Mutex`.
+final class ManualClock: Clock, Sendable {
     struct Instant: InstantProtocol {
         var offset: Duration
         func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
