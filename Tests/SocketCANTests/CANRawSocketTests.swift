@@ -72,9 +72,10 @@ import Testing
     @Test func sendWaitsOutAFullTransmitQueue() async throws {
         let pair = try Pair()
         let injector = ScriptedErrnoInjector([.write: [.noBufferSpace, .interrupted, .noBufferSpace, .wouldBlock]])
-        // A generous queue timeout: the backoff sleeps are real, and a loaded machine stretches them.
+        // A generous queue timeout: the backoff sleeps are real, and CPU-bound tests running beside this one
+        // (under a sanitizer, minutes long) can hold the cooperative pool, so the sleeps resume late.
         let socket = try CANRawSocket(
-            adopting: pair.ours, name: "can0", options: .init(transmitQueueTimeout: .seconds(120)),
+            adopting: pair.ours, name: "can0", options: .init(transmitQueueTimeout: .seconds(3600)),
             systemCalls: SystemCalls(injector: injector))
         defer { socket.close() }
         try await socket.send(try .classic(.standard(0x123)!, [0xAA]))
