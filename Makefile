@@ -33,13 +33,15 @@ test: system-packages python-peers
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-vm
 
-# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder. Every test
+# The whole suite again under AddressSanitizer and ThreadSanitizer, each in its own build folder, one test at a
+# time: sanitized code is several times slower, and CPU-bound tests running in parallel hold the cooperative
+# pool long enough to break the tests that run a health check on real time. Every test
 # runs under both (those that run the cardiag binary get a sanitized binary too); LeakSanitizer is told to
 # ignore two leaks inside the toolchain's XCTest and Foundation (Fuzz/lsan-suppressions.txt says which).
 test-sanitizers: system-packages
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
-		$(SWIFT) test --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan --no-parallel
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --no-parallel
 
 # libFuzzer campaigns (Fuzz/run; a package of its own): FUZZ_SECONDS per harness, corpus seeded from Fixtures/.
 # Findings go to Fuzz/.build/artifacts/<harness>/; the totals to Fuzz/.build/summary.txt.
