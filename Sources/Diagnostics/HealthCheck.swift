@@ -20,11 +20,16 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         public var udsStatusMask: UInt8
         /// Added to the clock's elapsed time in recorded timestamps (the Unix time of the start when live).
         public var timestampOrigin: Duration
+        /// Ask the selected legislated OBD ECUs (0x7E0-0x7E7) with functional requests (0x7DF, else
+        /// 0x18DB33F1) instead of one by one: `01 00`, `03`, `07`, `0A`, `09 02`, every ECU's answer collected
+        /// within P2 (P2* after a 0x78). On by default for the generic profile.
+        public var functionalOBD: Bool
 
         /// A configuration for every ECU of `profile`.
         public init(
             profile: VehicleProfile, ecus: [ECUDescriptor]? = nil, concurrency: Int = 8,
-            timing: DiagnosticTiming = DiagnosticTiming(), udsStatusMask: UInt8 = 0xFF, timestampOrigin: Duration = .zero
+            timing: DiagnosticTiming = DiagnosticTiming(), udsStatusMask: UInt8 = 0xFF, timestampOrigin: Duration = .zero,
+            functionalOBD: Bool? = nil
         ) {
             self.profile = profile
             self.ecus = ecus ?? profile.ecus
@@ -32,6 +37,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
             self.timing = timing
             self.udsStatusMask = udsStatusMask
             self.timestampOrigin = timestampOrigin
+            self.functionalOBD = functionalOBD ?? (profile.name == VehicleProfile.generic.name)
         }
     }
 
@@ -94,8 +100,15 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         let demultiplexer = FrameDemultiplexer(base: transport) { frame, _ in
             recorder.record(frame, interface: frame.interface ?? interface)
         }
-        let ecus = configuration.ecus
+        var ecus = configuration.ecus
         let timing = configuration.timing
+        var leading: [ECUScanResult] = []
+        if consent == nil && configuration.functionalOBD {
+            let functional = await functionalOBD(ecus.filter(\.isLegislatedOBD), on: demultiplexer.tap())
+            leading = functional
+            ecus.removeAll(where: \.isLegislatedOBD)
+            progress?(leading.count, leading.count + ecus.count, "OBD (functional)")
+        }
         var results = [ECUScanResult?](repeating: nil, count: ecus.count)
         await withTaskGroup(of: (Int, ECUScanResult).self) { group in
             var next = 0
@@ -139,10 +152,10 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         }
         demultiplexer.stop()
         let frames = recorder.frames
-        var decoder = LogDecoder(profile: configuration.profile, tracker: Self.trackerConfiguration(for: ecus))
+        var decoder = LogDecoder(profile: configuration.profile, tracker: Self.trackerConfiguration(for: configuration.ecus + ecus + leading.map(\.descriptor)))
         for frame in frames { decoder.feed(frame) }
         return ScanReport(
-            results: results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
+            results: leading + results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
             frames: frames)
     }
 
