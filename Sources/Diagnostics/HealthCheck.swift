@@ -24,12 +24,16 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         /// 0x18DB33F1) instead of one by one: `01 00`, `03`, `07`, `0A`, `09 02`, every ECU's answer collected
         /// within P2 (P2* after a 0x78). On by default for the generic profile.
         public var functionalOBD: Bool
+        /// Find the ECUs first (``ECUDiscovery``) and ask only those found; nil asks ``ecus`` as they are. ECUs
+        /// found that are not in ``ecus`` are asked as "unknown ECU at ADDR", with protocol detection.
+        public var discovery: DiscoveryPlan?
+
 
         /// A configuration for every ECU of `profile`.
         public init(
             profile: VehicleProfile, ecus: [ECUDescriptor]? = nil, concurrency: Int = 8,
             timing: DiagnosticTiming = DiagnosticTiming(), udsStatusMask: UInt8 = 0xFF, timestampOrigin: Duration = .zero,
-            functionalOBD: Bool? = nil
+            functionalOBD: Bool? = nil, discovery: DiscoveryPlan? = nil
         ) {
             self.profile = profile
             self.ecus = ecus ?? profile.ecus
@@ -38,6 +42,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
             self.udsStatusMask = udsStatusMask
             self.timestampOrigin = timestampOrigin
             self.functionalOBD = functionalOBD ?? (profile.name == VehicleProfile.generic.name)
+            self.discovery = discovery
         }
     }
 
@@ -103,6 +108,19 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         var ecus = configuration.ecus
         let timing = configuration.timing
         var leading: [ECUScanResult] = []
+        var discovered: DiscoveryResult?
+        if let discovery = configuration.discovery {
+            let finder = ECUDiscovery(transport: demultiplexer.tap(), clock: clock, configuration: discovery.sweep)
+            do {
+                let result = try await finder.run(discovery.scopes)
+                discovered = result
+                ecus = Self.descriptors(for: result, selected: ecus, profile: configuration.profile)
+            } catch {
+                // The bus went away during the sweep: every selected ECU is marked unreached below.
+                discovered = .empty
+            }
+            progress?(0, ecus.count, "discovery")
+        }
         if consent == nil && configuration.functionalOBD {
             let functional = await functionalOBD(ecus.filter(\.isLegislatedOBD), on: demultiplexer.tap())
             leading = functional
@@ -156,7 +174,25 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         for frame in frames { decoder.feed(frame) }
         return ScanReport(
             results: leading + results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
-            frames: frames)
+            frames: frames, discovery: discovered)
+    }
+
+    /// The ECUs to ask after a discovery: each ECU found, as `selected` or the profile names it when it is
+    /// there, else as "unknown ECU at ADDR" asked in the protocol its reply suggests first.
+    static func descriptors(
+        for result: DiscoveryResult, selected: [ECUDescriptor], profile: VehicleProfile
+    ) -> [ECUDescriptor] {
+        result.found.map { found in
+            if let known = selected.first(where: { $0.address == found.address })
+                ?? profile.ecus.first(where: { $0.address == found.address })
+            {
+                return known
+            }
+            let protocols: [DiagnosticProtocol] = found.protocolHint == .kwp ? [.kwp, .uds] : [.uds, .kwp]
+            return ECUDescriptor(
+                name: "unknown ECU at \(found.address)", address: found.address, protocols: protocols,
+                source: "found by discovery (tester present)")
+        }
     }
 
     /// The flow tracker's configuration that reassembles every selected ECU's conversation: the defaults plus a

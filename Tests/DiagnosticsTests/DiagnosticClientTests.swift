@@ -23,6 +23,8 @@ final class ScanManualClock: Clock, @unchecked Sendable {
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
     var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    /// The earliest instant a sleeper waits for, as an offset from the clock's origin.
+    var nextDeadline: Duration? { state.withLock { $0.sleepers.values.map(\.0.offset).min() } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLock { state in

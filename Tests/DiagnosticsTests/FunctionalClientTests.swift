@@ -32,14 +32,14 @@ struct FunctionalClientTests {
         let log = FrameLog(bus.attach(name: "log"))
         let client = FunctionalClient(addressing: .obd11Bit, transport: bus.attach(name: "tester"), clock: clock)
         let task = Task { try await client.request([0x09, 0x02]) }
-        await clock.settle { log.all.count == 1 && clock.sleeperCount >= 1 }
+        await eventually { log.all.count == 1 && clock.sleeperCount >= 1 }
         #expect(log.all.first.map { "\($0.id) \(Hex.spaced($0.data))" } == "7DF 02 09 02 CC CC CC CC CC")
         // The transmission says 0x78 at 10 ms; the engine starts a segmented VIN at 20 ms.
         clock.advance(by: .milliseconds(10))
         try await ecus.send(frame(0x7E9, "03 7F 09 78"))
         clock.advance(by: .milliseconds(10))
         try await ecus.send(frame(0x7E8, "10 14 49 02 01 31 48 47"))
-        await clock.settle { log.all.count == 4 }
+        await eventually { log.all.count == 4 }
         #expect(log.all.last.map { "\($0.id) \(Hex.spaced($0.data.prefix(3)))" } == "7E0 30 00 00")
         try await ecus.send(frame(0x7E8, "21 43 4D 38 32 36 33 33"))
         try await ecus.send(frame(0x7E8, "22 41 30 30 34 33 35 32"))
@@ -47,7 +47,7 @@ struct FunctionalClientTests {
         clock.advance(by: .milliseconds(900))
         await clock.settle()
         try await ecus.send(frame(0x7E9, "03 7F 09 12"))
-        await clock.settle { clock.sleeperCount >= 1 }
+        await eventually { clock.sleeperCount >= 1 }
         clock.advance(by: .seconds(10))
         let result = try await task.value
         #expect(result.answers[engine] == [0x49, 0x02, 0x01] + Array("1HGCM82633A004352".utf8))
@@ -64,7 +64,7 @@ struct FunctionalClientTests {
         let log = FrameLog(bus.attach(name: "log"))
         let client = FunctionalClient(addressing: .obd29Bit, transport: bus.attach(name: "tester"), clock: clock)
         let task = Task { try await client.request([0x01, 0x00]) }
-        await clock.settle { log.all.count == 1 && clock.sleeperCount >= 1 }
+        await eventually { log.all.count == 1 && clock.sleeperCount >= 1 }
         #expect(log.all.first?.id == .extended(0x18DB_33F1))
         clock.advance(by: .milliseconds(50))
         let result = try await task.value
@@ -87,7 +87,7 @@ struct FunctionalClientTests {
     @Test("generic profile against three OBD ECUs: every request functional, every ECU's codes and the VIN")
     func healthCheckThreeECUs() async throws {
         let scenario = try loadScenario("generic-obd-three-ecus")
-        let report = try await scan(scenario, profile: .generic)
+        let report = try await scanInVirtualTime(scenario, profile: .generic)
         #expect(report.results.map(\.descriptor.address.description) == ["7E0/7E8", "7E1/7E9", "7E2/7EA"])
         #expect(report.results.allSatisfy { $0.status == .answered && $0.diagnosticProtocol == .obd })
         #expect(report.results[0].requestsSent == ["7DF: 01 00", "7DF: 03", "7DF: 07", "7DF: 0A", "7DF: 09 02"])
@@ -103,7 +103,8 @@ struct FunctionalClientTests {
     @Test("generic profile, nothing answers on 7DF or 18DB33F1: the selected ECUs are listed as not responding")
     func nobodyAnswers() async throws {
         let scenario = Scenario(name: "empty", description: "", ecus: [])
-        let report = try await scan(scenario, profile: .generic, ecus: Array(VehicleProfile.generic.ecus.prefix(2)))
+        let report = try await scanInVirtualTime(
+            scenario, profile: .generic, ecus: Array(VehicleProfile.generic.ecus.prefix(2)))
         #expect(report.results.map(\.status) == [.noResponse, .noResponse])
         #expect(report.results[0].requestsSent == ["7DF: 01 00", "18DB33F1: 01 00"])
     }
