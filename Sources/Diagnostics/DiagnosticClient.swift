@@ -40,16 +40,16 @@ extension ECUAddress {
     }
 }
 
-/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to an ``ISOTPChannel`` on any transport and
-/// any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
+/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to a ``MessageTransport`` (the user-space
+/// ``ISOTPChannel`` on any CAN transport, or the kernel's ISO-TP socket) and any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
 /// tester present keeps a session alive while idle (``keepSessionAlive(with:)``). Every request passes
 /// ``ServicePolicy``.
-public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where ClientClock.Duration == Duration {
+public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == Duration {
     enum Event: Sendable {
         case message([UInt8])
         case firstFrame
         case timer(Int)
-        case receptionError(ISOTPError)
+        case receptionError(String)
         case closed(String)
     }
 
@@ -62,7 +62,7 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
     /// One line per timeout, reception error and retry, for the scan log.
     public private(set) var log: [String] = []
 
-    private let channel: ISOTPChannel<Transport, ClientClock>
+    private let channel: any MessageTransport
     private let start: ClientClock.Instant
     private var current: AsyncStream<Event>.Continuation?
     private var timerGeneration = 0
@@ -75,19 +75,28 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
     private var closedReason: String?
     private let logLimit = 200
 
-    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route).
-    public init(
+    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route) through a
+    /// user-space ``ISOTPChannel``.
+    public init<Transport: CANTransport>(
         address: ECUAddress, transport: Transport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming(),
         format: ISOTPFrameFormat = .classic()
+    ) {
+        let isoTP = address.isoTPAddress
+        let channel = ISOTPChannel(
+            transport: transport, clock: clock,
+            sender: ISOTPSegmenter.Configuration(address: isoTP, format: format),
+            receiver: ISOTPReassembler.Configuration(address: isoTP, format: format, maximumMessageLength: 1 << 16))
+        self.init(address: address, link: channel, clock: clock, timing: timing)
+    }
+
+    /// Creates a client for `address` on a message-level `link` (either ISO-TP backend).
+    public init(
+        address: ECUAddress, link: any MessageTransport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming()
     ) {
         self.address = address
         self.clock = clock
         self.timing = timing
-        let isoTP = address.isoTPAddress
-        channel = ISOTPChannel(
-            transport: transport, clock: clock,
-            sender: ISOTPSegmenter.Configuration(address: isoTP, format: format),
-            receiver: ISOTPReassembler.Configuration(address: isoTP, format: format, maximumMessageLength: 1 << 16))
+        channel = link
         start = clock.now
         schedule = TesterPresentSchedule(interval: timing.testerPresentInterval, startingAt: .zero)
     }
@@ -211,15 +220,15 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
         pump = Task { [channel, weak self] in
             while !Task.isCancelled {
                 do {
-                    let message = try await channel.receive()
+                    let message = try await channel.receive(timeout: nil)
                     await self?.forward(.message(message))
                 } catch let error as ISOTPError where error.code == .channelClosed {
                     await self?.forward(.closed("\(error)"))
                     return
-                } catch let error as ISOTPError {
-                    await self?.forward(.receptionError(error))
-                } catch {
+                } catch is CancellationError {
                     return
+                } catch {
+                    await self?.forward(.receptionError("\(error)"))
                 }
             }
         }

@@ -27,6 +27,12 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         /// Find the ECUs first (``ECUDiscovery``) and ask only those found; nil asks ``ecus`` as they are. ECUs
         /// found that are not in ``ecus`` are asked as "unknown ECU at ADDR", with protocol detection.
         public var discovery: DiscoveryPlan?
+        /// Opens the message transport to one ECU for physical requests (the kernel's ISO-TP socket); nil runs
+        /// a user-space ``ISOTPChannel`` on the ECU's demultiplexer route. A transport that cannot see first
+        /// frames is given them from the route.
+        public var linkFactory: (@Sendable (ECUAddress) throws -> any MessageTransport)?
+        /// The ISO-TP backend of the physical requests and why, for the report.
+        public var isoTPBackend: ISOTPBackendChoice?
 
 
         /// A configuration for every ECU of `profile`.
@@ -90,7 +96,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         }
     }
 
-    typealias Worker = @Sendable (ECUDescriptor, DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>) async
+    typealias Worker = @Sendable (ECUDescriptor, DiagnosticClient<CheckClock>) async
         -> ECUOutcome
 
     private func session(
@@ -145,9 +151,24 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
                 }
                 let address = descriptor.address
                 let route = demultiplexer.route(.init(id: address.responseID, addressByte: address.extendedAddress))
+                let linkFactory = configuration.linkFactory
                 group.addTask {
                     let began = clock.now
-                    let client = DiagnosticClient(address: address, transport: route, clock: clock, timing: timing)
+                    let client: DiagnosticClient<CheckClock>
+                    if let linkFactory {
+                        do {
+                            let link = Self.watchingFirstFrames(
+                                try linkFactory(address), route: route, addressBytes: address.extendedAddress == nil ? 0 : 1)
+                            client = DiagnosticClient(address: address, link: link, clock: clock, timing: timing)
+                        } catch {
+                            return (index, ECUScanResult(
+                                descriptor: descriptor, diagnosticProtocol: nil,
+                                status: .unreached("cannot open its ISO-TP link: \(error)"), elapsed: .zero,
+                                requestsSent: [], log: []))
+                        }
+                    } else {
+                        client = DiagnosticClient(address: address, transport: route, clock: clock, timing: timing)
+                    }
                     let outcome = await work(descriptor, client)
                     let log = await client.log
                     await client.close()
@@ -174,7 +195,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         for frame in frames { decoder.feed(frame) }
         return ScanReport(
             results: leading + results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
-            frames: frames, discovery: discovered)
+            frames: frames, discovery: discovered, isoTPBackend: configuration.isoTPBackend?.description)
     }
 
     /// The ECUs to ask after a discovery: each ECU found, as `selected` or the profile names it when it is
@@ -193,6 +214,13 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
                 name: "unknown ECU at \(found.address)", address: found.address, protocols: protocols,
                 source: "found by discovery (tester present)")
         }
+    }
+
+    /// `link`, given first frames from `route` when it cannot see them itself.
+    static func watchingFirstFrames(
+        _ link: some MessageTransport, route: FrameDemultiplexer<Base>.Route, addressBytes: Int
+    ) -> any MessageTransport {
+        link.reportsFirstFrames ? link : FirstFrameWatchingTransport(link, watching: route, addressBytes: addressBytes)
     }
 
     /// The flow tracker's configuration that reassembles every selected ECU's conversation: the defaults plus a
@@ -231,7 +259,7 @@ extension HealthCheck {
     /// The read sequence for one ECU: find the protocol it answers (UDS `10 01`, KWP `18 00 FF 00`, or OBD
     /// `03` first), then identification and codes in that protocol, and the OBD codes on an engine ECU.
     static func read(
-        _ descriptor: ECUDescriptor, client: DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>,
+        _ descriptor: ECUDescriptor, client: DiagnosticClient<CheckClock>,
         statusMask: UInt8
     ) async -> ECUOutcome {
         var outcome = ECUOutcome(diagnosticProtocol: nil, status: .noResponse)
@@ -301,7 +329,7 @@ extension HealthCheck {
 
     /// The clear for one ECU in the protocol it answers, found as in ``read``.
     static func clear(
-        _ descriptor: ECUDescriptor, client: DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>,
+        _ descriptor: ECUDescriptor, client: DiagnosticClient<CheckClock>,
         consent: ServicePolicy.ClearConsent
     ) async -> ECUOutcome {
         var outcome = ECUOutcome(diagnosticProtocol: nil, status: .noResponse)

@@ -29,7 +29,8 @@ struct ScanCommand: AsyncParsableCommand {
 
             Exit status: 0 scan complete (with or without codes, whether or not every ECU answered); 75 partial \
             scan: an ECU stopped answering mid-way or the link went down, unreached ECUs are marked, repeat the \
-            scan; 64 usage error; 65 bad profile file; 66 profile file missing; 69 interface cannot be opened.
+            scan; 64 usage error; 65 bad profile file; 66 profile file missing; 69 interface cannot be opened (or \
+            --isotp kernel on a kernel without CAN_ISOTP).
             """)
 
     @OptionGroup var options: ScanOptions
@@ -46,9 +47,22 @@ struct ScanCommand: AsyncParsableCommand {
         }
         defer { socket.close() }
         let interface = options.interface
-        let check = HealthCheck(
-            configuration: try options.healthCheckConfiguration(for: CANRawSocket.self, timestampOrigin: ScanFrontend.unixTime()),
-            transport: socket, clock: ContinuousClock())
+        var configuration = try options.healthCheckConfiguration(
+            for: CANRawSocket.self, timestampOrigin: ScanFrontend.unixTime())
+        let choice: ISOTPBackendChoice
+        do {
+            choice = try ISOTPBackendChoice.choose(
+                preference: options.isoTP.preference, kernel: KernelISOTPLink.kernelSupport, purpose: .physical)
+        } catch {
+            Terminal.shared.diagnostic("cardiag: \(error)")
+            throw ExitCode(ScanFrontend.unavailable)
+        }
+        configuration.isoTPBackend = choice
+        if choice.backend == .kernel {
+            configuration.linkFactory = { address in try KernelISOTPLink(interface: interface, address: address) }
+        }
+        Terminal.shared.diagnostic("cardiag: \(interface): ISO-TP for physical requests: \(choice)")
+        let check = HealthCheck(configuration: configuration, transport: socket, clock: ContinuousClock())
         let report = await check.run(link: { ScanFrontend.linkHealth(interface) }, progress: ScanFrontend.progress())
         try ScanFrontend.finish(report, options: options, title: "cardiag scan: \(interface)")
     }
@@ -95,6 +109,14 @@ struct ScanOptions: ParsableArguments {
 
     @Flag(name: .customLong("discover-29bit"), help: "With --discover, also sweep 29-bit ids 18DAxxF1.")
     var discover29Bit = false
+
+    @Option(
+        name: .customLong("isotp"),
+        help: ArgumentHelp(
+            "ISO-TP for requests to one ECU: auto, kernel or user.",
+            discussion: "auto uses the kernel's CAN_ISOTP socket when the kernel has it, else the user-space one; "
+                + "functional requests and discovery always use the user-space one."))
+    var isoTP: ISOTPOption = .auto
 
     @Option(help: "With --discover: ms between two probes.")
     var probeInterval: Int = 5
@@ -259,4 +281,11 @@ enum ScanFrontend {
             throw ExitCode(cantCreate)
         }
     }
+}
+
+/// `--isotp`: the values of ``ISOTPBackendChoice/Preference``.
+enum ISOTPOption: String, ExpressibleByArgument, CaseIterable {
+    case auto, kernel, user
+
+    var preference: ISOTPBackendChoice.Preference { ISOTPBackendChoice.Preference(rawValue: rawValue)! }
 }
