@@ -73,6 +73,8 @@ public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == 
     private var busy = false
     private var queue: [CheckedContinuation<Void, Never>] = []
     private var closedReason: String?
+    private var answeredAny = false
+    private var firstRequestRetried = false
     private let logLimit = 200
 
     /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route) through a
@@ -159,6 +161,19 @@ public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == 
                 }
             case .finish(let outcome):
                 if case .timeout(let timeout) = outcome { note("\(address): \(timeout)") }
+                if case .timeout(let timeout) = outcome, !answeredAny, !firstRequestRetried, timeout.timer == .p2,
+                    timeout.responsePendingCount == 0, timeout.firstFramesReceived == 0
+                {
+                    // The first request to an ECU gets one more try after a P2 timeout: an ECU waking up, or one
+                    // answer lost or late, must not make it "no response". A late answer to the first try is
+                    // taken as the answer to the second (same service).
+                    firstRequestRetried = true
+                    note("\(address): no answer to the first request within P2; asking once more")
+                    exchange = DiagnosticExchange(request: request, timing: timing)
+                    action = exchange.start(at: now)
+                    continue
+                }
+                if case .response = outcome { answeredAny = true }
                 if case .response(let payload) = outcome, request.first == 0x10, payload.first == 0x50 {
                     timing = timing.updated(fromSessionResponse: payload)
                 }
