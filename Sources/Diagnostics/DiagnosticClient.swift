@@ -40,16 +40,16 @@ extension ECUAddress {
     }
 }
 
-/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to an ``ISOTPChannel`` on any transport and
-/// any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
+/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to a ``MessageTransport`` (the user-space
+/// ``ISOTPChannel`` on any CAN transport, or the kernel's ISO-TP socket) and any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
 /// tester present keeps a session alive while idle (``keepSessionAlive(with:)``). Every request passes
 /// ``ServicePolicy``.
-public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where ClientClock.Duration == Duration {
+public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == Duration {
     enum Event: Sendable {
         case message([UInt8])
         case firstFrame
         case timer(Int)
-        case receptionError(ISOTPError)
+        case receptionError(String)
         case closed(String)
     }
 
@@ -62,7 +62,7 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
     /// One line per timeout, reception error and retry, for the scan log.
     public private(set) var log: [String] = []
 
-    private let channel: ISOTPChannel<Transport, ClientClock>
+    private let channel: any MessageTransport
     private let start: ClientClock.Instant
     private var current: AsyncStream<Event>.Continuation?
     private var timerGeneration = 0
@@ -73,21 +73,32 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
     private var busy = false
     private var queue: [CheckedContinuation<Void, Never>] = []
     private var closedReason: String?
+    private var answeredAny = false
+    private var firstRequestRetried = false
     private let logLimit = 200
 
-    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route).
-    public init(
+    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route) through a
+    /// user-space ``ISOTPChannel``.
+    public init<Transport: CANTransport>(
         address: ECUAddress, transport: Transport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming(),
         format: ISOTPFrameFormat = .classic()
+    ) {
+        let isoTP = address.isoTPAddress
+        let channel = ISOTPChannel(
+            transport: transport, clock: clock,
+            sender: ISOTPSegmenter.Configuration(address: isoTP, format: format),
+            receiver: ISOTPReassembler.Configuration(address: isoTP, format: format, maximumMessageLength: 1 << 16))
+        self.init(address: address, link: channel, clock: clock, timing: timing)
+    }
+
+    /// Creates a client for `address` on a message-level `link` (either ISO-TP backend).
+    public init(
+        address: ECUAddress, link: any MessageTransport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming()
     ) {
         self.address = address
         self.clock = clock
         self.timing = timing
-        let isoTP = address.isoTPAddress
-        channel = ISOTPChannel(
-            transport: transport, clock: clock,
-            sender: ISOTPSegmenter.Configuration(address: isoTP, format: format),
-            receiver: ISOTPReassembler.Configuration(address: isoTP, format: format, maximumMessageLength: 1 << 16))
+        channel = link
         start = clock.now
         schedule = TesterPresentSchedule(interval: timing.testerPresentInterval, startingAt: .zero)
     }
@@ -150,6 +161,19 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
                 }
             case .finish(let outcome):
                 if case .timeout(let timeout) = outcome { note("\(address): \(timeout)") }
+                if case .timeout(let timeout) = outcome, !answeredAny, !firstRequestRetried, timeout.timer == .p2,
+                    timeout.responsePendingCount == 0, timeout.firstFramesReceived == 0
+                {
+                    // The first request to an ECU gets one more try after a P2 timeout: an ECU waking up, or one
+                    // answer lost or late, must not make it "no response". A late answer to the first try is
+                    // taken as the answer to the second (same service).
+                    firstRequestRetried = true
+                    note("\(address): no answer to the first request within P2; asking once more")
+                    exchange = DiagnosticExchange(request: request, timing: timing)
+                    action = exchange.start(at: now)
+                    continue
+                }
+                if case .response = outcome { answeredAny = true }
                 if case .response(let payload) = outcome, request.first == 0x10, payload.first == 0x50 {
                     timing = timing.updated(fromSessionResponse: payload)
                 }
@@ -211,15 +235,15 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
         pump = Task { [channel, weak self] in
             while !Task.isCancelled {
                 do {
-                    let message = try await channel.receive()
+                    let message = try await channel.receive(timeout: nil)
                     await self?.forward(.message(message))
                 } catch let error as ISOTPError where error.code == .channelClosed {
                     await self?.forward(.closed("\(error)"))
                     return
-                } catch let error as ISOTPError {
-                    await self?.forward(.receptionError(error))
-                } catch {
+                } catch is CancellationError {
                     return
+                } catch {
+                    await self?.forward(.receptionError("\(error)"))
                 }
             }
         }

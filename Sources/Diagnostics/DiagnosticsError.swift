@@ -16,6 +16,8 @@ public struct DiagnosticsError: Error, Hashable, Sendable, CustomStringConvertib
         public static let invalidProfile = Code(rawValue: "invalidProfile")
         /// An ECU selection (`--ecus`) names no ECU of the profile.
         public static let invalidSelection = Code(rawValue: "invalidSelection")
+        /// The ISO-TP backend asked for cannot serve (`--isotp kernel` without `CAN_ISOTP`).
+        public static let isoTPBackendUnavailable = Code(rawValue: "isoTPBackendUnavailable")
 
         public var description: String { rawValue }
     }

@@ -1,7 +1,8 @@
 /// One functional request (0x7DF, 0x18DB33F1) and the answers of every ECU that replies, as a state machine
 /// without I/O. The window is P2 after the request; an ECU's response-pending reply (0x78) keeps it open for
-/// P2* from then, and a first frame for the segmented transfer, each a bounded number of times. When the
-/// window closes the answers collected so far are the result.
+/// P2* from then, and a first frame for the segmented transfer, each a bounded number of times. An ECU's
+/// extension ends with its final answer: the window is the latest of P2 and the extensions still running. When
+/// the window closes the answers collected so far are the result.
 public struct FunctionalExchange: Sendable {
     /// What the driver does next.
     public enum Action: Hashable, Sendable {
@@ -18,6 +19,8 @@ public struct FunctionalExchange: Sendable {
     /// The timing in force.
     public let timing: DiagnosticTiming
     private var deadline: Duration?
+    private var base: Duration?
+    private var extensions: [ECUAddress: Duration] = [:]
     private var answers: [ECUAddress: [UInt8]] = [:]
     private var pending: [ECUAddress: Int] = [:]
     private(set) var finished = false
@@ -32,12 +35,14 @@ public struct FunctionalExchange: Sendable {
     /// The request went out: the window opens for P2.
     public mutating func transmitted(at now: Duration) -> Action {
         guard deadline == nil, !finished else { return .none }
+        base = now + timing.responseTimeout
         return extend(to: now + timing.responseTimeout)
     }
 
     /// A segmented response from `ecu` started.
     public mutating func firstFrame(from ecu: ECUAddress, at now: Duration) -> Action {
         guard deadline != nil, !finished else { return .none }
+        extensions[ecu] = now + timing.segmentedTransferTimeout
         return extend(to: now + timing.segmentedTransferTimeout)
     }
 
@@ -49,6 +54,7 @@ public struct FunctionalExchange: Sendable {
             let count = pending[ecu, default: 0] + 1
             pending[ecu] = count
             guard count <= timing.maximumResponsePending else { return .none }
+            extensions[ecu] = now + timing.extendedResponseTimeout
             return extend(to: now + timing.extendedResponseTimeout)
         }
         guard first == service | 0x40 || (first == 0x7F && payload.count >= 2 && payload[1] == service) else {
@@ -56,7 +62,12 @@ public struct FunctionalExchange: Sendable {
         }
         if answers[ecu] == nil { answers[ecu] = payload }
         pending[ecu] = nil
-        return .none
+        guard extensions.removeValue(forKey: ecu) != nil, let base else { return .none }
+        // This ECU's extension is over: the window shrinks to what the others still need.
+        let window = max(base, extensions.values.max() ?? base)
+        guard window != deadline else { return .none }
+        deadline = window
+        return .wait(until: window)
     }
 
     /// The armed timer's instant has come.

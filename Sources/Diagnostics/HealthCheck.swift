@@ -20,11 +20,26 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         public var udsStatusMask: UInt8
         /// Added to the clock's elapsed time in recorded timestamps (the Unix time of the start when live).
         public var timestampOrigin: Duration
+        /// Ask the selected legislated OBD ECUs (0x7E0-0x7E7) with functional requests (0x7DF, else
+        /// 0x18DB33F1) instead of one by one: `01 00`, `03`, `07`, `0A`, `09 02`, every ECU's answer collected
+        /// within P2 (P2* after a 0x78). On by default for the generic profile.
+        public var functionalOBD: Bool
+        /// Find the ECUs first (``ECUDiscovery``) and ask only those found; nil asks ``ecus`` as they are. ECUs
+        /// found that are not in ``ecus`` are asked as "unknown ECU at ADDR", with protocol detection.
+        public var discovery: DiscoveryPlan?
+        /// Opens the message transport to one ECU for physical requests (the kernel's ISO-TP socket); nil runs
+        /// a user-space ``ISOTPChannel`` on the ECU's demultiplexer route. A transport that cannot see first
+        /// frames is given them from the route.
+        public var linkFactory: (@Sendable (ECUAddress) throws -> any MessageTransport)?
+        /// The ISO-TP backend of the physical requests and why, for the report.
+        public var isoTPBackend: ISOTPBackendChoice?
+
 
         /// A configuration for every ECU of `profile`.
         public init(
             profile: VehicleProfile, ecus: [ECUDescriptor]? = nil, concurrency: Int = 8,
-            timing: DiagnosticTiming = DiagnosticTiming(), udsStatusMask: UInt8 = 0xFF, timestampOrigin: Duration = .zero
+            timing: DiagnosticTiming = DiagnosticTiming(), udsStatusMask: UInt8 = 0xFF, timestampOrigin: Duration = .zero,
+            functionalOBD: Bool? = nil, discovery: DiscoveryPlan? = nil
         ) {
             self.profile = profile
             self.ecus = ecus ?? profile.ecus
@@ -32,6 +47,8 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
             self.timing = timing
             self.udsStatusMask = udsStatusMask
             self.timestampOrigin = timestampOrigin
+            self.functionalOBD = functionalOBD ?? (profile.name == VehicleProfile.generic.name)
+            self.discovery = discovery
         }
     }
 
@@ -79,7 +96,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         }
     }
 
-    typealias Worker = @Sendable (ECUDescriptor, DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>) async
+    typealias Worker = @Sendable (ECUDescriptor, DiagnosticClient<CheckClock>) async
         -> ECUOutcome
 
     private func session(
@@ -94,8 +111,28 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         let demultiplexer = FrameDemultiplexer(base: transport) { frame, _ in
             recorder.record(frame, interface: frame.interface ?? interface)
         }
-        let ecus = configuration.ecus
+        var ecus = configuration.ecus
         let timing = configuration.timing
+        var leading: [ECUScanResult] = []
+        var discovered: DiscoveryResult?
+        if let discovery = configuration.discovery {
+            let finder = ECUDiscovery(transport: demultiplexer.tap(), clock: clock, configuration: discovery.sweep)
+            do {
+                let result = try await finder.run(discovery.scopes)
+                discovered = result
+                ecus = Self.descriptors(for: result, selected: ecus, profile: configuration.profile)
+            } catch {
+                // The bus went away during the sweep: every selected ECU is marked unreached below.
+                discovered = .empty
+            }
+            progress?(0, ecus.count, "discovery")
+        }
+        if consent == nil && configuration.functionalOBD {
+            let functional = await functionalOBD(ecus.filter(\.isLegislatedOBD), on: demultiplexer.tap())
+            leading = functional
+            ecus.removeAll(where: \.isLegislatedOBD)
+            progress?(leading.count, leading.count + ecus.count, "OBD (functional)")
+        }
         var results = [ECUScanResult?](repeating: nil, count: ecus.count)
         await withTaskGroup(of: (Int, ECUScanResult).self) { group in
             var next = 0
@@ -114,9 +151,24 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
                 }
                 let address = descriptor.address
                 let route = demultiplexer.route(.init(id: address.responseID, addressByte: address.extendedAddress))
+                let linkFactory = configuration.linkFactory
                 group.addTask {
                     let began = clock.now
-                    let client = DiagnosticClient(address: address, transport: route, clock: clock, timing: timing)
+                    let client: DiagnosticClient<CheckClock>
+                    if let linkFactory {
+                        do {
+                            let link = Self.watchingFirstFrames(
+                                try linkFactory(address), route: route, addressBytes: address.extendedAddress == nil ? 0 : 1)
+                            client = DiagnosticClient(address: address, link: link, clock: clock, timing: timing)
+                        } catch {
+                            return (index, ECUScanResult(
+                                descriptor: descriptor, diagnosticProtocol: nil,
+                                status: .unreached("cannot open its ISO-TP link: \(error)"), elapsed: .zero,
+                                requestsSent: [], log: []))
+                        }
+                    } else {
+                        client = DiagnosticClient(address: address, transport: route, clock: clock, timing: timing)
+                    }
                     let outcome = await work(descriptor, client)
                     let log = await client.log
                     await client.close()
@@ -139,11 +191,36 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         }
         demultiplexer.stop()
         let frames = recorder.frames
-        var decoder = LogDecoder(profile: configuration.profile, tracker: Self.trackerConfiguration(for: ecus))
+        var decoder = LogDecoder(profile: configuration.profile, tracker: Self.trackerConfiguration(for: configuration.ecus + ecus + leading.map(\.descriptor)))
         for frame in frames { decoder.feed(frame) }
         return ScanReport(
-            results: results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
-            frames: frames)
+            results: leading + results.map { $0! }, report: decoder.finish(), link: link?(), elapsed: start.duration(to: clock.now),
+            frames: frames, discovery: discovered, isoTPBackend: configuration.isoTPBackend?.description)
+    }
+
+    /// The ECUs to ask after a discovery: each ECU found, as `selected` or the profile names it when it is
+    /// there, else as "unknown ECU at ADDR" asked in the protocol its reply suggests first.
+    static func descriptors(
+        for result: DiscoveryResult, selected: [ECUDescriptor], profile: VehicleProfile
+    ) -> [ECUDescriptor] {
+        result.found.map { found in
+            if let known = selected.first(where: { $0.address == found.address })
+                ?? profile.ecus.first(where: { $0.address == found.address })
+            {
+                return known
+            }
+            let protocols: [DiagnosticProtocol] = found.protocolHint == .kwp ? [.kwp, .uds] : [.uds, .kwp]
+            return ECUDescriptor(
+                name: "unknown ECU at \(found.address)", address: found.address, protocols: protocols,
+                source: "found by discovery (tester present)")
+        }
+    }
+
+    /// `link`, given first frames from `route` when it cannot see them itself.
+    static func watchingFirstFrames(
+        _ link: some MessageTransport, route: FrameDemultiplexer<Base>.Route, addressBytes: Int
+    ) -> any MessageTransport {
+        link.reportsFirstFrames ? link : FirstFrameWatchingTransport(link, watching: route, addressBytes: addressBytes)
     }
 
     /// The flow tracker's configuration that reassembles every selected ECU's conversation: the defaults plus a
@@ -182,7 +259,7 @@ extension HealthCheck {
     /// The read sequence for one ECU: find the protocol it answers (UDS `10 01`, KWP `18 00 FF 00`, or OBD
     /// `03` first), then identification and codes in that protocol, and the OBD codes on an engine ECU.
     static func read(
-        _ descriptor: ECUDescriptor, client: DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>,
+        _ descriptor: ECUDescriptor, client: DiagnosticClient<CheckClock>,
         statusMask: UInt8
     ) async -> ECUOutcome {
         var outcome = ECUOutcome(diagnosticProtocol: nil, status: .noResponse)
@@ -252,7 +329,7 @@ extension HealthCheck {
 
     /// The clear for one ECU in the protocol it answers, found as in ``read``.
     static func clear(
-        _ descriptor: ECUDescriptor, client: DiagnosticClient<FrameDemultiplexer<Base>.Route, CheckClock>,
+        _ descriptor: ECUDescriptor, client: DiagnosticClient<CheckClock>,
         consent: ServicePolicy.ClearConsent
     ) async -> ECUOutcome {
         var outcome = ECUOutcome(diagnosticProtocol: nil, status: .noResponse)

@@ -32,6 +32,15 @@ public struct ScanReportJSON: Encodable {
         var milliseconds: Int
         var results: [Result]
         var link: Link?
+        var isoTPBackend: String?
+        var discovery: Discovery?
+    }
+
+    struct Discovery: Encodable {
+        var found: [ECUAddressJSON]
+        var unconfirmed: [ECUAddressJSON]
+        var unsolicitedFrames: Int
+        var probesSent: Int
     }
 
     let schemaVersion = ScanReportJSON.schemaVersion
@@ -64,6 +73,12 @@ public struct ScanReportJSON: Encodable {
                 Link(
                     interface: $0.interface, state: $0.state, transmitErrors: $0.transmitErrors,
                     receiveErrors: $0.receiveErrors, busFault: $0.busFault)
+            }, isoTPBackend: report.isoTPBackend,
+            discovery: report.discovery.map { discovery in
+                Discovery(
+                    found: discovery.found.map { ECUAddressJSON($0.address, name: nil) },
+                    unconfirmed: discovery.unconfirmed.map { ECUAddressJSON($0, name: nil) },
+                    unsolicitedFrames: discovery.unsolicitedFrames, probesSent: discovery.probesSent)
             })
         self.report = DiagnosticReportJSON(report: report.report, input: input, advice: advice)
     }

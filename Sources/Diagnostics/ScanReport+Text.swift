@@ -54,6 +54,19 @@ extension ScanReport {
         out += "\(results.count) ECUs asked, \(answered) answered, in \(ResponseTimeout.milliseconds(elapsed))"
         if isPartial { out += "; PARTIAL: some ECUs stopped answering or were not reached, repeat the scan" }
         out += "\n\n"
+        if let discovery {
+            out += "Discovery: \(discovery.found.count) ECU\(discovery.found.count == 1 ? "" : "s") found with "
+                + "\(discovery.probesSent) tester-present probes"
+            if !discovery.unconfirmed.isEmpty {
+                out += "; not confirmed: " + discovery.unconfirmed.map(\.description).joined(separator: ", ")
+            }
+            if discovery.unsolicitedFrames > 0 {
+                out += "; ignored \(discovery.unsolicitedFrames) frame(s) that came without a probe on "
+                    + discovery.noisyResponses.map(\.responseDescription).joined(separator: ", ")
+            }
+            out += "\n"
+        }
+        if let isoTPBackend { out += "ISO-TP: \(isoTPBackend)\n" }
         if let dcm = results.first(where: { $0.descriptor.role == .dcm }) {
             out += "DCM \(dcm.descriptor.address): tried \(dcm.requestsSent.isEmpty ? "nothing" : dcm.requestsSent.joined(separator: ", "))\n"
         }
@@ -78,5 +91,12 @@ extension ScanReport {
         var out = "| " + rows[0].joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: rows[0].count) + "\n"
         for row in rows.dropFirst() { out += "| " + row.joined(separator: " | ") + " |\n" }
         return out
+    }
+}
+
+extension ECUAddress {
+    /// The response id with the sub-address: `7E9`, `758 [C7]`.
+    var responseDescription: String {
+        responseID.description + (extendedAddress.map { " [" + Hex.string($0, digits: 2) + "]" } ?? "")
     }
 }

@@ -88,9 +88,18 @@ public struct ScanReport: Hashable, Sendable {
     public var elapsed: Duration
     /// Every frame sent and received, stamped (what `--record` writes).
     public var frames: [CANFrame]
+    /// What the discovery before the scan found, when there was one.
+    public var discovery: DiscoveryResult?
+    /// The ISO-TP implementation the physical requests went through ("user-space", "kernel"), when known.
+    public var isoTPBackend: String?
 
     /// Creates a report; a bus fault turns a silent DCM's verdict into ``DCMStatus/busFault``.
-    public init(results: [ECUScanResult], report: DiagnosticReport, link: LinkHealth?, elapsed: Duration, frames: [CANFrame]) {
+    public init(
+        results: [ECUScanResult], report: DiagnosticReport, link: LinkHealth?, elapsed: Duration, frames: [CANFrame],
+        discovery: DiscoveryResult? = nil, isoTPBackend: String? = nil
+    ) {
+        self.discovery = discovery
+        self.isoTPBackend = isoTPBackend
         self.results = results
         self.report = report
         self.link = link

@@ -73,7 +73,46 @@ public actor VirtualVehicle<Transport: CANTransport, VehicleClock: Clock> where 
                     }
                 })
         }
+        serveFunctionalRequests()
     }
+
+    /// Answers functional requests (ISO 15765-4: single frames on 0x7DF for 11-bit ECUs, 0x18DB33F1 for 29-bit
+    /// ones) from every ECU that speaks OBD, each on its own channel, so a segmented answer is flow-controlled
+    /// on the ECU's physical request id as on a car.
+    private func serveFunctionalRequests() {
+        let answering = ecus.indices.filter { ecus[$0].protocols.contains("obd") }
+        guard !answering.isEmpty else { return }
+        let frames = transport.receivedFrames()
+        let channels = self.channels
+        let functionalIDs = Dictionary(
+            grouping: answering, by: { ecus[$0].address.receiveID.isExtended ? Self.functional29Bit : Self.functional11Bit })
+        tasks.append(
+            Task { [clock] in
+                do {
+                    for try await frame in frames {
+                        guard frame.isDataFrame, let indices = functionalIDs[frame.id],
+                            case .single(let payload)? = try? ISOTPFrame(decoding: frame.data)
+                        else { continue }
+                        let request = Array(payload)
+                        for index in indices {
+                            let replies = self.respond(ecu: index, to: request)
+                            let channel = channels[index]
+                            Task {
+                                for reply in replies {
+                                    if reply.delay > .zero {
+                                        guard (try? await clock.sleep(for: reply.delay, tolerance: nil)) != nil else { return }
+                                    }
+                                    try? await channel.send(reply.payload)
+                                }
+                            }
+                        }
+                    }
+                } catch {}
+            })
+    }
+
+    static var functional11Bit: CANIdentifier { .standard(0x7DF)! }
+    static var functional29Bit: CANIdentifier { .extended(0x18DB_33F1)! }
 
     /// Stops answering and closes every channel.
     public func stop() async {

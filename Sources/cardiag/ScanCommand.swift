@@ -29,7 +29,8 @@ struct ScanCommand: AsyncParsableCommand {
 
             Exit status: 0 scan complete (with or without codes, whether or not every ECU answered); 75 partial \
             scan: an ECU stopped answering mid-way or the link went down, unreached ECUs are marked, repeat the \
-            scan; 64 usage error; 65 bad profile file; 66 profile file missing; 69 interface cannot be opened.
+            scan; 64 usage error; 65 bad profile file; 66 profile file missing; 69 interface cannot be opened (or \
+            --isotp kernel on a kernel without CAN_ISOTP).
             """)
 
     @OptionGroup var options: ScanOptions
@@ -46,9 +47,22 @@ struct ScanCommand: AsyncParsableCommand {
         }
         defer { socket.close() }
         let interface = options.interface
-        let check = HealthCheck(
-            configuration: try options.healthCheckConfiguration(timestampOrigin: ScanFrontend.unixTime()),
-            transport: socket, clock: ContinuousClock())
+        var configuration = try options.healthCheckConfiguration(
+            for: CANRawSocket.self, timestampOrigin: ScanFrontend.unixTime())
+        let choice: ISOTPBackendChoice
+        do {
+            choice = try ISOTPBackendChoice.choose(
+                preference: options.isoTP.preference, kernel: KernelISOTPLink.kernelSupport, purpose: .physical)
+        } catch {
+            Terminal.shared.diagnostic("cardiag: \(error)")
+            throw ExitCode(ScanFrontend.unavailable)
+        }
+        configuration.isoTPBackend = choice
+        if choice.backend == .kernel {
+            configuration.linkFactory = { address in try KernelISOTPLink(interface: interface, address: address) }
+        }
+        Terminal.shared.diagnostic("cardiag: \(interface): ISO-TP for physical requests: \(choice)")
+        let check = HealthCheck(configuration: configuration, transport: socket, clock: ContinuousClock())
         let report = await check.run(link: { ScanFrontend.linkHealth(interface) }, progress: ScanFrontend.progress())
         try ScanFrontend.finish(report, options: options, title: "cardiag scan: \(interface)")
     }
@@ -87,11 +101,37 @@ struct ScanOptions: ParsableArguments {
     @Flag(help: "Leave out the interpretation of each code and the triage plan.")
     var noAdvice = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Find the ECUs first: tester present to 700-7F7 and to the sub-addresses behind 750; ask only those found.",
+            discussion: "ECUs the profile does not know are asked as 'unknown ECU at ADDR' with protocol detection."))
+    var discover = false
+
+    @Flag(name: .customLong("discover-29bit"), help: "With --discover, also sweep 29-bit ids 18DAxxF1.")
+    var discover29Bit = false
+
+    @Option(
+        name: .customLong("isotp"),
+        help: ArgumentHelp(
+            "ISO-TP for requests to one ECU: auto, kernel or user.",
+            discussion: "auto uses the kernel's CAN_ISOTP socket when the kernel has it, else the user-space one; "
+                + "functional requests and discovery always use the user-space one."))
+    var isoTP: ISOTPOption = .auto
+
+    @Option(help: "With --discover: ms between two probes.")
+    var probeInterval: Int = 5
+
+    @Option(help: "With --discover: the most probes awaiting a reply at once.")
+    var probeOutstanding: Int = 8
+
     @OptionGroup var knowledgeBaseOptions: KnowledgeBaseOptions
 
     func check() throws {
         guard concurrency >= 1 && concurrency <= 64 else { throw ValidationError("--concurrency takes 1-64") }
         guard p2 >= 1 && p2 <= 10_000 else { throw ValidationError("--p2 takes 1-10000 ms") }
+        guard probeInterval >= 1 && probeInterval <= 1000 else { throw ValidationError("--probe-interval takes 1-1000 ms") }
+        guard probeOutstanding >= 1 && probeOutstanding <= 64 else { throw ValidationError("--probe-outstanding takes 1-64") }
+        if discover29Bit && !discover { throw ValidationError("--discover-29bit goes with --discover") }
         if profileFile == nil, VehicleProfile.builtIn[profile] == nil {
             throw ValidationError("unknown profile '\(profile)'; use toyota or generic, or --profile-file")
         }
@@ -134,11 +174,24 @@ struct ScanOptions: ParsableArguments {
         }
     }
 
-    func healthCheckConfiguration(timestampOrigin: Duration) throws -> HealthCheck<CANRawSocket, ContinuousClock>.Configuration {
+    func healthCheckConfiguration<Base: CANTransport>(
+        for _: Base.Type, timestampOrigin: Duration
+    ) throws -> HealthCheck<Base, ContinuousClock>.Configuration {
         let profile = try loadProfile()
         return .init(
             profile: profile, ecus: try selection(in: profile), concurrency: concurrency,
-            timing: DiagnosticTiming(responseTimeout: .milliseconds(p2)), timestampOrigin: timestampOrigin)
+            timing: DiagnosticTiming(responseTimeout: .milliseconds(p2)), timestampOrigin: timestampOrigin,
+            discovery: discoveryOptions)
+    }
+
+    /// The discovery `--discover` asks for: a probe window of P2 (at least 100 ms).
+    var discoveryOptions: DiscoveryPlan? {
+        guard discover else { return nil }
+        return .init(
+            scopes: [.standard11Bit, .toyotaSubAddresses] + (discover29Bit ? [.normalFixed29Bit] : []),
+            sweep: .init(
+                probeInterval: .milliseconds(probeInterval), maximumOutstanding: probeOutstanding,
+                responseTimeout: .milliseconds(max(100, p2))))
     }
 }
 
@@ -228,4 +281,11 @@ enum ScanFrontend {
             throw ExitCode(cantCreate)
         }
     }
+}
+
+/// `--isotp`: the values of ``ISOTPBackendChoice/Preference``.
+enum ISOTPOption: String, ExpressibleByArgument, CaseIterable {
+    case auto, kernel, user
+
+    var preference: ISOTPBackendChoice.Preference { ISOTPBackendChoice.Preference(rawValue: rawValue)! }
 }

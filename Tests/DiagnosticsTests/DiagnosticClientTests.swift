@@ -23,6 +23,8 @@ final class ScanManualClock: Clock, @unchecked Sendable {
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
     var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    /// The earliest instant a sleeper waits for, as an offset from the clock's origin.
+    var nextDeadline: Duration? { state.withLock { $0.sleepers.values.map(\.0.offset).min() } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLock { state in
@@ -109,13 +111,18 @@ struct DiagnosticClientTests {
         let task = Task { try await client.request([0x19, 0x02, 0xFF]) }
         await clock.settle { log.all.count == 1 && clock.sleeperCount >= 1 }
         clock.advance(by: .milliseconds(50))
+        // The first request to an ECU is asked once more after a P2 timeout.
+        await eventually { log.all.count == 2 && clock.sleeperCount >= 1 }
+        clock.advance(by: .milliseconds(50))
         let result = try await task.value
         guard case .timeout(let timeout) = result.outcome else {
             Issue.record("expected a timeout")
             return
         }
         #expect(timeout.timer == .p2)
-        #expect(await client.log == ["7E0/7E8: request 19 02 FF: P2 timeout (50 ms) after 50 ms; nothing received"])
+        let line = "7E0/7E8: request 19 02 FF: P2 timeout (50 ms) after 50 ms; nothing received"
+        #expect(
+            await client.log == [line, "7E0/7E8: no answer to the first request within P2; asking once more", line])
         await client.close()
     }
 
