@@ -78,7 +78,7 @@ let package = Package(
 
         // Test-only driver for the VM test tier (Tests/vm), run inside a VM against can-utils. Not a product.
         .executableTarget(
-            name: "cardiag-vm-probe", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
+            name: "cardiag-vm-probe", dependencies: ["CANCore", "ISOTP", "SocketCAN"], swiftSettings: strict),
 
         // Benchmark (not a test): a 30-ECU health check at several concurrency levels. `make bench` can run it.
         .executableTarget(

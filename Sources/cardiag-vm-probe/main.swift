@@ -1,4 +1,5 @@
 import CANCore
+import ISOTP
 import SocketCAN
 
 // cardiag-vm-probe: a small test-only tool the VM test tier (Tests/vm/run-in-guest) drives against can-utils on a
@@ -9,10 +10,14 @@ import SocketCAN
 //   cardiag-vm-probe receive IFACE COUNT [--errors] [--timeout SECONDS] [--fd] [--filter ID[:MASK]]
 //                                                          prints COUNT frames as `candump -L` lines
 //   cardiag-vm-probe isotp-send IFACE TXID RXID [--ext ADDR] [--pad BYTE] [--fd] HEX
-//   cardiag-vm-probe isotp-receive IFACE TXID RXID [--ext ADDR] [--timeout SECONDS] [--fd]
+//   cardiag-vm-probe isotp-receive IFACE TXID RXID [--ext ADDR] [--bs N] [--stmin MS] [--timeout SECONDS] [--fd]
 //   cardiag-vm-probe isotp-supported
+//   cardiag-vm-probe uisotp-send IFACE TXID RXID [--ext ADDR] [--timeout SECONDS] HEX
+//   cardiag-vm-probe uisotp-receive IFACE TXID RXID [--ext ADDR] [--bs N] [--stmin MS] [--timeout SECONDS]
+//                                                          the same with our user-space ISOTPChannel on a raw
+//                                                          socket; the receiver asks for block size N and STmin
 //
-// Exit status: 0 success, 2 timeout, 3 a SocketCANError (its description on stderr), 64 usage.
+// Exit status: 0 success, 2 timeout, 3 a SocketCANError (its description on stderr), 4 an ISO-TP error, 64 usage.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -148,6 +153,8 @@ do {
         let options = KernelISOTPSocket.Options(
             extendedAddress: hexByte(option("--ext", in: arguments)),
             transmitPadding: hexByte(option("--pad", in: arguments)),
+            blockSize: option("--bs", in: arguments).flatMap { UInt8($0) } ?? 0,
+            separationTimeMinimum: .milliseconds(option("--stmin", in: arguments).flatMap { Int($0) } ?? 0),
             linkLayer: useFD ? .fd(dataLength: 64, bitRateSwitch: false) : .classic)
         let socket = try KernelISOTPSocket(
             interface: arguments[1], transmitID: identifier(arguments[2]), receiveID: identifier(arguments[3]),
@@ -161,6 +168,42 @@ do {
             let message = try await withTimeout(timeout) { try await socket.receive() }
             FileDescriptorOutput.line(Hex.spaced(message))
         }
+    case "uisotp-send", "uisotp-receive":
+        guard arguments.count >= 4 else { fail(64, "usage: \(command) IFACE TXID RXID ...") }
+        let transmitID = identifier(arguments[2])
+        let receiveID = identifier(arguments[3])
+        let address: ISOTPAddress =
+            if let ext = hexByte(option("--ext", in: arguments)) {
+                .extended(transmitID: transmitID, receiveID: receiveID, targetAddress: ext, sourceAddress: ext)
+            } else {
+                .normal(transmitID: transmitID, receiveID: receiveID)
+            }
+        let blockSize = option("--bs", in: arguments).flatMap { UInt8($0) } ?? 0
+        let separationTime = option("--stmin", in: arguments).flatMap { UInt8($0) } ?? 0
+        let socket = try CANRawSocket(interface: arguments[1])
+        let channel = ISOTPChannel(
+            transport: socket, clock: ContinuousClock(),
+            sender: ISOTPSegmenter.Configuration(address: address),
+            receiver: ISOTPReassembler.Configuration(
+                address: address, blockSize: blockSize, separationTime: ISOTPSeparationTime(rawValue: separationTime)))
+        if command == "uisotp-send" {
+            guard arguments.count >= 5, let message = arguments.last.flatMap(Hex.bytes) else { fail(64, "bad message") }
+            do {
+                try await withTimeout(timeout) { try await channel.send(message) }
+            } catch {
+                fail(4, "\(error)")
+            }
+        } else {
+            FileDescriptorOutput.error("ready")
+            do {
+                let message = try await withTimeout(timeout) { try await channel.receive() }
+                FileDescriptorOutput.line(Hex.spaced(message))
+            } catch {
+                fail(4, "\(error)")
+            }
+        }
+        await channel.close()
+        socket.close()
     case "isotp-supported":
         FileDescriptorOutput.line(KernelISOTPSocket.isSupported() ? "yes" : "no")
     default:

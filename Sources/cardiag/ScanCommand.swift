@@ -37,7 +37,20 @@ struct ScanCommand: AsyncParsableCommand {
 
     func validate() throws { try options.check() }
 
+    @Option(help: .hidden)
+    var scenario: String?
+
+    @Flag(help: .hidden)
+    var virtualTime = false
+
     func run() async throws {
+        if let scenario {
+            // For tests: the scan against a scenario served in-process, as `cardiag demo` does.
+            let loaded = try SimulateCommand.load(scenario)
+            let report = try await ScenarioScan.run(loaded, options: options, virtualTime: virtualTime)
+            try ScanFrontend.finish(report, options: options, title: "cardiag scan: scenario '\(loaded.name)'")
+            return
+        }
         let socket: CANRawSocket
         do {
             socket = try CANRawSocket(interface: options.interface)
@@ -48,7 +61,7 @@ struct ScanCommand: AsyncParsableCommand {
         defer { socket.close() }
         let interface = options.interface
         var configuration = try options.healthCheckConfiguration(
-            for: CANRawSocket.self, timestampOrigin: ScanFrontend.unixTime())
+            for: CANRawSocket.self, clock: ContinuousClock.self, timestampOrigin: ScanFrontend.unixTime())
         let choice: ISOTPBackendChoice
         do {
             choice = try ISOTPBackendChoice.choose(
@@ -174,9 +187,9 @@ struct ScanOptions: ParsableArguments {
         }
     }
 
-    func healthCheckConfiguration<Base: CANTransport>(
-        for _: Base.Type, timestampOrigin: Duration
-    ) throws -> HealthCheck<Base, ContinuousClock>.Configuration {
+    func healthCheckConfiguration<Base: CANTransport, ScanClock: Clock>(
+        for _: Base.Type, clock _: ScanClock.Type, timestampOrigin: Duration
+    ) throws -> HealthCheck<Base, ScanClock>.Configuration {
         let profile = try loadProfile()
         return .init(
             profile: profile, ecus: try selection(in: profile), concurrency: concurrency,
