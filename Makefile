@@ -3,7 +3,7 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-.PHONY: all build release demo test test-unit test-captures test-vm bench system-packages clean
+.PHONY: all build release demo test test-unit test-captures test-vm bench docs system-packages clean
 
 all: build
 
@@ -24,7 +24,10 @@ demo: release
 test: system-packages
 	$(SWIFT) build $(STRICT_FLAGS)
 	$(SWIFT) package describe --type json > .build/package-description.json
+	@Tools/extract-symbol-graphs
+	@Tools/json-schema/setup || { [ "$$CI" != true ] && echo "make: no JSON Schema validator; schema tests skip" >&2; }
 	$(SWIFT) test $(STRICT_FLAGS)
+	@SWIFT="$(SWIFT)" Tools/run-examples
 	@$(MAKE) --no-print-directory test-vm
 
 # The emulated-CAN tier: a real kernel CAN stack in a VM (Tools/vm/test; skips where it cannot run, fails under CI).
@@ -35,6 +38,11 @@ test-vm: system-packages
 # (Tools/bench; BENCH_FRAMES=1000000 for a quick run).
 bench: system-packages
 	@Tools/bench
+
+# DocC for every library module, warnings as errors, into .build/docs/MODULE.doccarchive (Tools/build-docs).
+docs: system-packages
+	$(SWIFT) build $(STRICT_FLAGS)
+	@Tools/build-docs
 
 clean:
 	rm -rf .build

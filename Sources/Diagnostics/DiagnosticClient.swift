@@ -40,7 +40,7 @@ extension ECUAddress {
     }
 }
 
-/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to an ``ISOTPChannel`` on any transport and
+/// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to an `ISOTPChannel` on any transport and
 /// any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
 /// tester present keeps a session alive while idle (``keepSessionAlive(with:)``). Every request passes
 /// ``ServicePolicy``.

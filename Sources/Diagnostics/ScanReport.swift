@@ -89,7 +89,7 @@ public struct ScanReport: Hashable, Sendable {
     /// Every frame sent and received, stamped (what `--record` writes).
     public var frames: [CANFrame]
 
-    /// Creates a report; a bus fault turns a silent DCM's verdict into ``DCMStatus/busFault``.
+    /// Creates a report; a bus fault turns a silent DCM's verdict into `DCMStatus.busFault`.
     public init(results: [ECUScanResult], report: DiagnosticReport, link: LinkHealth?, elapsed: Duration, frames: [CANFrame]) {
         self.results = results
         self.report = report
