@@ -3,7 +3,12 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-.PHONY: all build release demo test test-vm test-sanitizers fuzz fuzz-smoke bench system-packages python-peers clean
+	@Tools/extract-symbol-graphs
+	@Tools/json-schema/setup || { [ "$$CI" != true ] && echo "make: no JSON Schema validator; schema tests skip" >&2; }
+	$(SWIFT) test $(STRICT_FLAGS) --no-parallel
+	@SWIFT="$(SWIFT)" Tools/run-examples
+	@$(MAKE) --no-print-directory test-sanitizers
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 all: build
 
@@ -29,7 +34,10 @@ python-peers:
 test: system-packages python-peers
 	$(SWIFT) build $(STRICT_FLAGS)
 	$(SWIFT) package describe --type json > .build/package-description.json
+	@Tools/extract-symbol-graphs
+	@Tools/json-schema/setup || { [ "$$CI" != true ] && echo "make: no JSON Schema validator; schema tests skip" >&2; }
 	$(SWIFT) test $(STRICT_FLAGS) --no-parallel
+	@SWIFT="$(SWIFT)" Tools/run-examples
 	@$(MAKE) --no-print-directory test-sanitizers
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-vm
@@ -64,6 +72,11 @@ test-vm: system-packages
 # (Tools/bench; BENCH_FRAMES=1000000 for a quick run).
 bench: system-packages
 	@Tools/bench
+
+# DocC for every library module, warnings as errors, into .build/docs/MODULE.doccarchive (Tools/build-docs).
+docs: system-packages
+	$(SWIFT) build $(STRICT_FLAGS)
+	@Tools/build-docs
 
 clean:
 	rm -rf .build .build-asan .build-tsan Fuzz/.build

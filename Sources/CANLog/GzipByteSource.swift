@@ -15,7 +15,11 @@ public final class GzipByteSource: ByteSource {
 
     /// Decompresses `base`; `prefix` holds bytes already read from it (a format sniffer's look-ahead).
     ///
-    /// - Parameter name: the input's name for error messages.
+    /// - Parameters:
+    ///   - base: the compressed input.
+    ///   - prefix: bytes already read from `base`, decompressed first.
+    ///   - name: the input's name for error messages.
+    ///   - inputBufferSize: how many compressed bytes are read from `base` at a time.
     public init(base: any ByteSource, prefix: [UInt8] = [], name: String, inputBufferSize: Int = 1 << 16) {
         self.base = base
         self.name = name

@@ -41,7 +41,8 @@ extension ECUAddress {
 }
 
 /// A diagnostics client for one ECU: binds ``DiagnosticExchange`` to a ``MessageTransport`` (the user-space
-/// ``ISOTPChannel`` on any CAN transport, or the kernel's ISO-TP socket) and any clock. One request at a time (a second waits for the first); P2/P2* follow the ECU's session response;
+/// `ISOTPChannel` on any CAN transport, or the kernel's ISO-TP socket) and any clock. One request at a time (a
+/// second waits for the first); P2/P2* follow the ECU's session response;
 /// tester present keeps a session alive while idle (``keepSessionAlive(with:)``). Every request passes
 /// ``ServicePolicy``.
 public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == Duration {

@@ -11,7 +11,7 @@ extension ECUReport {
 
 extension DiagnosticReport {
     /// What triage needs: every ECU that answered with its codes (each distinct DTC once, and only records
-    /// that report a fault: see ``DTCRecord/indicatesFault``), the ECUs that were asked and never answered, and
+    /// that report a fault: see `DTCRecord.indicatesFault`), the ECUs that were asked and never answered, and
     /// the DCM verdict.
     public var vehicleFindings: VehicleFindings {
         var findings: [ECUFinding] = []

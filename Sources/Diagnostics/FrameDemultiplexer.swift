@@ -3,7 +3,7 @@ import Synchronization
 
 /// Shares one transport among many ECU conversations: it reads the transport once and hands each received
 /// frame to the routes that want it, by CAN id and, for extended addressing (Toyota's 0x758), by the
-/// address byte that leads the data. Each route is itself a ``CANTransport``, so an ISO-TP channel runs on it
+/// address byte that leads the data. Each route is itself a `CANTransport`, so an ISO-TP channel runs on it
 /// unchanged. Every frame sent or received also goes to the optional observer (the recorder).
 ///
 /// When the underlying transport's frames end (the link went down), every route's frames end with it.

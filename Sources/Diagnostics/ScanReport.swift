@@ -93,7 +93,7 @@ public struct ScanReport: Hashable, Sendable {
     /// The ISO-TP implementation the physical requests went through ("user-space", "kernel"), when known.
     public var isoTPBackend: String?
 
-    /// Creates a report; a bus fault turns a silent DCM's verdict into ``DCMStatus/busFault``.
+    /// Creates a report; a bus fault turns a silent DCM's verdict into `DCMStatus.busFault`.
     public init(
         results: [ECUScanResult], report: DiagnosticReport, link: LinkHealth?, elapsed: Duration, frames: [CANFrame],
         discovery: DiscoveryResult? = nil, isoTPBackend: String? = nil

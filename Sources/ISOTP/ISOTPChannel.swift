@@ -1,6 +1,6 @@
 public import CANCore
 
-/// A live ISO-TP link: an ``ISOTPSegmenter`` and an ``ISOTPReassembler`` driven over any ``CANTransport``
+/// A live ISO-TP link: an ``ISOTPSegmenter`` and an ``ISOTPReassembler`` driven over any `CANTransport`
 /// with any clock, so one implementation serves SocketCAN, the virtual bus and tests with a manual clock.
 ///
 /// The channel reads the transport from the moment it is made and processes frames, timers and sends one
@@ -55,9 +55,12 @@ public actor ISOTPChannel<Transport: CANTransport, ChannelClock: Clock> where Ch
     /// Creates a channel and starts reading `transport`.
     ///
     /// - Parameters:
+    ///   - transport: the CAN link the channel sends on and reads from.
+    ///   - clock: the clock its timers (N_Bs, N_Cr, STmin) run on.
     ///   - sender: the segmenter's parameters (address, format, N_As, N_Bs, N_WFTmax, STmin override).
     ///   - receiver: the reassembler's parameters (BS and STmin we ask for, N_Cr, message limit); its address
     ///     and format should match `sender`'s.
+    ///   - inboxLimit: how many received messages wait unread before the oldest are dropped.
     public init(
         transport: Transport, clock: ChannelClock, sender: ISOTPSegmenter.Configuration,
         receiver: ISOTPReassembler.Configuration, inboxLimit: Int = 64

@@ -5,7 +5,7 @@ public import CANCore
 /// ISO 15765-2:2016 §10.4.2: with padding, a classic frame is always 8 bytes; without it ("data
 /// optimisation"), single frames, flow control and the last consecutive frame are only as long as their
 /// content. A CAN FD frame longer than 8 bytes must be padded up to the next valid FD length
-/// (``CANPayload/fdLength(holding:)``), with 0xCC when no padding byte is configured (§10.4.2.3).
+/// (`CANPayload.fdLength(holding:)`), with 0xCC when no padding byte is configured (§10.4.2.3).
 public struct ISOTPFrameFormat: Hashable, Sendable {
     /// The FD flags to send with, or nil for classic CAN.
     public var fdFlags: CANFDFlags?

@@ -56,7 +56,7 @@ public enum RemoteConnectSeverity: String, Hashable, Sendable, Codable, CaseIter
 public struct KnowledgeEntry: Hashable, Sendable, Codable {
     /// A unique identifier (`B15C4`, `U0100-U0164`, `symptom-remote-connect`).
     public var id: String
-    /// The code patterns the entry covers, as ``DTC/DTCPattern`` text. Empty for a symptom entry.
+    /// The code patterns the entry covers, as `DTCPattern` text. Empty for a symptom entry.
     public var patterns: [String]
     /// The symptom name for an entry entered without a code (`remote-connect`), or nil for a code entry.
     public var symptom: String?

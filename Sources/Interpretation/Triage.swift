@@ -1,6 +1,6 @@
 public import DTC
 
-/// How current a finding is, from the status byte (``DTC/DTCStatus/summary``); earlier cases come first in
+/// How current a finding is, from the status byte (`DTCStatus.summary`); earlier cases come first in
 /// a plan.
 public enum FindingState: String, Hashable, Sendable, CaseIterable, Comparable {
     /// Failing now (testFailed), or an ECU that does not answer now.

@@ -5,7 +5,7 @@ public import DTC
 public enum KWPReadDiagnosticTroubleCodesByStatus {
     /// The KWP2000 statusOfDTC byte. It is **not** the ISO 14229 status byte; ISO 14230-3 puts the storage
     /// state in bits 5-6 and the warning lamp in bit 7. CarDiag keeps the raw byte and does not translate it
-    /// into ``DTCStatus``.
+    /// into `DTCStatus`.
     public struct Status: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: UInt8
         /// Wraps a byte.

@@ -2,7 +2,7 @@ public import CANCore
 
 /// What a SocketCAN error frame says, decoded from its class bits and data bytes (linux/can/error.h).
 ///
-/// The classes are in the id (``CANErrorClass``); the details are in the data: `data[0]` the bit where
+/// The classes are in the id (`CANErrorClass`); the details are in the data: `data[0]` the bit where
 /// arbitration was lost, `data[1]` the controller status, `data[2]`/`data[3]` the protocol violation type and
 /// location, `data[4]` the transceiver status, `data[6]`/`data[7]` the transmit and receive error counters.
 public struct CANErrorReport: Hashable, Sendable, CustomStringConvertible {

@@ -1,7 +1,7 @@
 public import CANCore
 import ISOTP
 
-/// Serves a ``Scenario`` over any ``CANTransport``: each ECU gets an ISO-TP channel on its own ids and
+/// Serves a ``Scenario`` over any `CANTransport`: each ECU gets an ISO-TP channel on its own ids and
 /// answers requests as its ``VirtualECU`` says, with the scenario's delays on the given clock. Used by the
 /// tests, `cardiag demo` and `cardiag simulate`.
 ///
