@@ -3,12 +3,7 @@ SWIFT ?= swift
 STRICT_FLAGS := -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 CONFIG ?= debug
 
-	@Tools/extract-symbol-graphs
-	@Tools/json-schema/setup || { [ "$$CI" != true ] && echo "make: no JSON Schema validator; schema tests skip" >&2; }
-	$(SWIFT) test $(STRICT_FLAGS) --no-parallel
-	@SWIFT="$(SWIFT)" Tools/run-examples
-	@$(MAKE) --no-print-directory test-sanitizers
-	@$(MAKE) --no-print-directory fuzz-smoke
+.PHONY: all build release demo test test-vm test-sanitizers fuzz fuzz-smoke bench docs system-packages python-peers clean
 
 all: build
 
