@@ -75,7 +75,7 @@ public actor DiagnosticClient<Transport: CANTransport, ClientClock: Clock> where
     private var closedReason: String?
     private let logLimit = 200
 
-    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route).
+    /// Creates a client for `address` on `transport` (typically a `FrameDemultiplexer` route).
     public init(
         address: ECUAddress, transport: Transport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming(),
         format: ISOTPFrameFormat = .classic()

@@ -2,7 +2,7 @@
 /// without I/O. The window is P2 after the request; an ECU's response-pending reply (0x78) keeps it open for
 /// P2* from then, and a first frame for the segmented transfer, each a bounded number of times. When the
 /// window closes the answers collected so far are the result.
-public struct FunctionalExchange: Sendable {
+package struct FunctionalExchange: Sendable {
     /// What the driver does next.
     public enum Action: Hashable, Sendable {
         /// Nothing; keep the armed timer.
