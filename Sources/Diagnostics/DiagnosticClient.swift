@@ -78,8 +78,8 @@ public actor DiagnosticClient<ClientClock: Clock> where ClientClock.Duration == 
     private var firstRequestRetried = false
     private let logLimit = 200
 
-    /// Creates a client for `address` on `transport` (typically a ``FrameDemultiplexer`` route) through a
-    /// user-space ``ISOTPChannel``.
+    /// Creates a client for `address` on `transport` (typically a `FrameDemultiplexer` route) through a
+    /// user-space `ISOTPChannel`.
     public init<Transport: CANTransport>(
         address: ECUAddress, transport: Transport, clock: ClientClock, timing: DiagnosticTiming = DiagnosticTiming(),
         format: ISOTPFrameFormat = .classic()

@@ -1,4 +1,4 @@
-public import CANCore
+package import CANCore
 import Synchronization
 
 /// Shares one transport among many ECU conversations: it reads the transport once and hands each received
@@ -7,7 +7,7 @@ import Synchronization
 /// unchanged. Every frame sent or received also goes to the optional observer (the recorder).
 ///
 /// When the underlying transport's frames end (the link went down), every route's frames end with it.
-public final class FrameDemultiplexer<Base: CANTransport>: Sendable {
+package final class FrameDemultiplexer<Base: CANTransport>: Sendable {
     /// Which received frames a route takes.
     public struct RouteKey: Hashable, Sendable {
         /// The CAN id.

@@ -1,10 +1,10 @@
-public import CANCore
+package import CANCore
 import Synchronization
 
 /// Keeps every frame a scan sent and received, in order, stamped with one time base, up to a limit: what
 /// `--record` writes and what the scan's findings are decoded from (so a recording decodes to the same
 /// findings).
-public final class FrameRecorder: Sendable {
+package final class FrameRecorder: Sendable {
     private struct State {
         var frames: [CANFrame] = []
         var dropped = 0

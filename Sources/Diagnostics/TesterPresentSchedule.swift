@@ -1,7 +1,7 @@
 /// When to send tester present to keep a non-default session alive, as a schedule without I/O: any traffic to
 /// the ECU counts as activity, and tester present is due once the line has been quiet for the interval (the
 /// ECU's S3 timer is 5 s; the default interval of 2 s leaves room for a slow bus).
-public struct TesterPresentSchedule: Hashable, Sendable {
+package struct TesterPresentSchedule: Hashable, Sendable {
     /// The quiet time after which tester present is due.
     public let interval: Duration
     private var lastActivity: Duration
