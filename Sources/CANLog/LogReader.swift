@@ -410,6 +410,12 @@ public final class LogReader {
                 Duration.seconds(Int64(seconds))
                 + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
             let packet = UnsafeRawBufferPointer(rebasing: buffer[(start + 16)..<(start + 16 + capturedLength)])
+            if let selection = options.selection, packets.isPassedOver(packet, linkType: pcap.linkType, selection: selection) {
+                start += 16 + capturedLength
+                note(timestamp)
+                framesPassedOver += 1
+                continue
+            }
             let result = packets.decode(packet, linkType: pcap.linkType, timestamp: timestamp, interface: nil)
             let recordLocation = location
             start += 16 + capturedLength

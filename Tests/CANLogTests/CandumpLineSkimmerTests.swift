@@ -88,11 +88,12 @@ import Testing
         var timestampRegressions: Int
     }
 
-    static func read(_ bytes: [UInt8], chunkSize: Int?, selection: FrameSelection?, maximumLineLength: Int = 4096)
-        throws -> Outcome
-    {
+    static func read(
+        _ bytes: [UInt8], format: LogFormat = .candumpLog, chunkSize: Int?, selection: FrameSelection?,
+        maximumLineLength: Int = 4096
+    ) throws -> Outcome {
         let options = LogReader.Options(
-            format: .candumpLog, maximumLineLength: maximumLineLength, selection: selection)
+            format: format, maximumLineLength: maximumLineLength, selection: selection)
         let reader = try LogReader(source: MemoryByteSource(bytes, chunkSize: chunkSize), name: "test", options: options)
         var frames: [CANFrame] = []
         var passedOver = 0
@@ -175,6 +176,63 @@ import Testing
         for chunkSize in [nil, 13, 4096] as [Int?] {
             #expect(try Self.read(text, chunkSize: chunkSize, selection: Self.selection) == expected)
         }
+    }
+}
+
+/// The same for pcap: packets on ids a selection leaves out are only counted once the byte order is known.
+@Suite struct PcapSelectionTests {
+    /// A pcap (microsecond, big-endian can_id, LINKTYPE_CAN_SOCKETCAN) of `records`: can_id, length, flags,
+    /// data bytes captured.
+    static func pcap(_ records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)]) -> [UInt8] {
+        var bytes: [UInt8] = [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 4, 0, 227, 0, 0, 0]
+        for (index, record) in records.enumerated() {
+            func little(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+            let packet =
+                [UInt8(record.id >> 24), UInt8(truncatingIfNeeded: record.id >> 16), UInt8(truncatingIfNeeded: record.id >> 8),
+                 UInt8(truncatingIfNeeded: record.id), record.length, record.flags, 0, 0]
+                + (0..<record.captured).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ index) }
+            bytes += little(1_700_000_000 + UInt32(index / 3)) + little(UInt32(index % 3) * 400_000 + (index % 5 == 4 ? 0 : 7))
+            bytes += little(UInt32(packet.count)) + little(UInt32(packet.count)) + packet
+        }
+        return bytes
+    }
+
+    static let records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)] = [
+        (0x1A0, 8, 0, 8), (0x7E8, 8, 0, 8), (0x123, 3, 0, 8), (0x800, 8, 0, 8), (0x8000_0123, 8, 0, 8),
+        (0x98DA_F1C7, 8, 0, 8), (0x98DB_F1C7, 8, 0, 8), (0x4000_0123, 4, 0, 0), (0x2000_0004, 8, 0, 8),
+        (0x1A0, 12, 0x04, 12), (0x1A0, 13, 0x04, 16), (0x1A0, 64, 0, 64), (0x1A0, 8, 0x04, 8), (0x1A0, 8, 0, 4),
+        (0x1A0, 8, 0x80, 8), (0x1A0, 9, 0, 9), (0x1A0, 0, 0, 0), (0x7FF, 2, 0, 64), (0x7E0, 8, 0, 8),
+    ]
+
+    @Test func aSelectionChangesNothingButSpeed() throws {
+        // Each record after a plain one (which settles the byte order), and before it.
+        for record in Self.records {
+            let bytes = Self.pcap([record, (0x1A0, 8, 0, 8), record, (0x1A0, 8, 0, 8), record])
+            let expected = try CandumpLineSkimmerTests.read(bytes, format: .pcap, chunkSize: nil, selection: nil)
+            for chunkSize in [nil, 5, 33] as [Int?] {
+                let skimmed = try CandumpLineSkimmerTests.read(
+                    bytes, format: .pcap, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
+                #expect(skimmed == expected, "\(record)")
+            }
+        }
+    }
+
+    @Test func randomPacketsReadTheSameWithASelection() throws {
+        var random = SplitMix64(seed: 0xCA9)
+        var records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)] = []
+        for _ in 0..<3000 {
+            var record = Self.records[Int(random.next() % UInt64(Self.records.count))]
+            if random.next() % 4 == 0 { record.id ^= 1 << UInt32(random.next() % 32) }
+            if random.next() % 8 == 0 { record.length = UInt8(random.next() % 80) }
+            if random.next() % 8 == 0 { record.flags = UInt8(truncatingIfNeeded: random.next()) }
+            records.append(record)
+        }
+        let bytes = Self.pcap(records)
+        let expected = try CandumpLineSkimmerTests.read(bytes, format: .pcap, chunkSize: nil, selection: nil)
+        #expect(expected.skipped > 100 && expected.passedOver > 1000)
+        let skimmed = try CandumpLineSkimmerTests.read(
+            bytes, format: .pcap, chunkSize: nil, selection: CandumpLineSkimmerTests.selection)
+        #expect(skimmed == expected)
     }
 }
 
