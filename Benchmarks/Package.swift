@@ -23,6 +23,14 @@ let package = Package(
             ],
             path: "Benchmarks/HotLoops",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "DecodeLoop",
+            dependencies: [
+                .product(name: "CANLog", package: "CarDiag"),
+                .product(name: "Diagnostics", package: "CarDiag"),
+            ],
+            path: "DecodeLoop"
+        ),
     ]
 )

@@ -24,12 +24,20 @@ public struct FrameSelection: Sendable {
     /// Whether frames on `id` are handed out.
     @inline(__always)
     public func contains(_ id: CANIdentifier) -> Bool {
-        let value = id.value
-        if id.isExtended {
-            let group = value >> 16
-            return extendedGroups[Int(group >> 6)] & (1 << (group & 63)) != 0
-        }
-        return standard[Int(value >> 6)] & (1 << (value & 63)) != 0
+        id.isExtended ? containsExtended(id.value) : containsStandard(id.value)
+    }
+
+    /// Whether 11-bit id `value` (at most 0x7FF) is selected.
+    @inline(__always)
+    func containsStandard(_ value: UInt32) -> Bool {
+        standard[Int(value >> 6)] & (1 << (value & 63)) != 0
+    }
+
+    /// Whether 29-bit id `value` (at most 0x1FFFFFFF) is selected.
+    @inline(__always)
+    func containsExtended(_ value: UInt32) -> Bool {
+        let group = value >> 16
+        return extendedGroups[Int(group >> 6)] & (1 << (group & 63)) != 0
     }
 
     /// Whether a frame of `kind` on `id` is handed out.

@@ -266,9 +266,27 @@ public final class LogReader {
 
     private func nextTextFrame() throws(LogError) -> CANFrame? {
         let skimming = format == .candumpLog ? options.selection : nil
-        while let line = try nextLine() {
+        let skimmer = skimming.map { CandumpLineSkimmer(selection: $0, maximumLineLength: options.maximumLineLength) }
+        while true {
+            // Whole buffers of passed-over lines at a time; the general path below takes the line it stops at.
+            var lineIsSelected = false
+            if let skimmer, !discardingLongLine, end - start >= CandumpLineSkimmer.window {
+                let run = skimmer.run(
+                    over: UnsafeRawBufferPointer(start: buffer.baseAddress! + start, count: end - start),
+                    previous: lastTimestamp)
+                if run.lines > 0, let latest = run.latest {
+                    start += run.consumed
+                    scanFrom = max(scanFrom, start)
+                    linesRead += run.lines
+                    framesPassedOver += run.lines
+                    timestampRegressions += run.regressions
+                    lastTimestamp = Duration(secondsComponent: latest.seconds, attosecondsComponent: latest.attoseconds)
+                }
+                lineIsSelected = run.stoppedAtSelectedLine
+            }
+            guard let line = try nextLine() else { return nil }
             linesRead += 1
-            if let skimming, let timestamp = text.candumpLog.skim(line: line, selection: skimming) {
+            if let skimming, !lineIsSelected, let timestamp = text.candumpLog.skim(line: line, selection: skimming) {
                 note(timestamp)
                 framesPassedOver += 1
                 continue
@@ -283,7 +301,6 @@ public final class LogReader {
                 try report(error.located(file: name, line: linesRead))
             }
         }
-        return nil
     }
 
     /// The next line without its terminator, borrowed from the buffer until the next call.
@@ -393,6 +410,12 @@ public final class LogReader {
                 Duration.seconds(Int64(seconds))
                 + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
             let packet = UnsafeRawBufferPointer(rebasing: buffer[(start + 16)..<(start + 16 + capturedLength)])
+            if let selection = options.selection, packets.isPassedOver(packet, linkType: pcap.linkType, selection: selection) {
+                start += 16 + capturedLength
+                note(timestamp)
+                framesPassedOver += 1
+                continue
+            }
             let result = packets.decode(packet, linkType: pcap.linkType, timestamp: timestamp, interface: nil)
             let recordLocation = location
             start += 16 + capturedLength

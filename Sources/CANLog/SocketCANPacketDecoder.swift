@@ -114,6 +114,24 @@ struct SocketCANPacketDecoder {
         return .success(CANFrame(unchecked: id, kind: kind, data: data, timestamp: timestamp, interface: interface))
     }
 
+    /// Whether ``decode(_:linkType:timestamp:interface:)`` would make a classic or FD data frame of `packet`
+    /// on an id `selection` leaves out: the reader's fast path, which then only counts the packet. It answers
+    /// only for `LINKTYPE_CAN_SOCKETCAN` once the byte order is settled (so that skipping `decode` changes no
+    /// state), and otherwise says false and lets `decode` run.
+    @inline(__always)
+    func isPassedOver(_ packet: UnsafeRawBufferPointer, linkType: LinkType, selection: FrameSelection) -> Bool {
+        guard linkType == .socketCAN, let lockedOrder, packet.count >= 8, packet[4] & 0x80 == 0 else { return false }
+        let value = packet.loadUnaligned(as: UInt32.self)
+        let rawID = lockedOrder == .big ? UInt32(bigEndian: value) : UInt32(littleEndian: value)
+        guard rawID & (Self.remoteFlag | Self.errorFlag) == 0 else { return false }
+        let length = Int(packet[4])
+        let isFD = packet[5] & 0x04 != 0 || length > 8 || packet.count == 72
+        guard packet.count >= 8 + min(length, 64), !isFD || CANPayload.isValidFDLength(length) else { return false }
+        let idValue = rawID & 0x1FFF_FFFF
+        if rawID & Self.extendedFlag != 0 { return !selection.containsExtended(idValue) }
+        return idValue <= 0x7FF && !selection.containsStandard(idValue)
+    }
+
     /// Whether a can_id read in one byte order is one a kernel could have produced.
     static func makesSense(_ rawID: UInt32, length: Int) -> Bool {
         let isExtended = rawID & extendedFlag != 0

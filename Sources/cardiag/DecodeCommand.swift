@@ -197,12 +197,22 @@ struct DecodeCommand: ParsableCommand {
         // record is written.
         if streaming, !noAdvice, knowledgeBaseOptions.file != nil { _ = try knowledgeBaseOptions.load() }
         var streamed = 0
+        // JSONL lines are written as bytes and handed out 64 KiB at a time.
+        var lines: [UInt8] = []
+        if streaming { lines.reserveCapacity(1 << 16 + 1024) }
+        func flushLines() {
+            guard !lines.isEmpty else { return }
+            output(String(decoding: lines, as: UTF8.self))
+            lines.removeAll(keepingCapacity: true)
+        }
         func writeRecords() {
             for record in decoder.takeDTCRecords()
             where patterns.isEmpty || patterns.contains(where: { $0.matches(record.dtc) }) {
-                output(DiagnosticReportJSON.line(for: record, ecuName: profile.ecu(at: record.ecu)?.name) + "\n")
+                DiagnosticReportJSON.appendLine(for: record, ecuName: profile.ecu(at: record.ecu)?.name, to: &lines)
+                lines.append(0x0A)
                 streamed += 1
             }
+            if lines.count >= 1 << 16 { flushLines() }
         }
         var progress = Progress(path: path, enabled: terminal.stderrIsTerminal)
         var nextProgress = 1 << 16
@@ -216,6 +226,7 @@ struct DecodeCommand: ParsableCommand {
                 }
             }
         } catch {
+            flushLines()
             progress.clear()
             terminal.flush()
             diagnostic("cardiag: \(error)")
@@ -233,6 +244,7 @@ struct DecodeCommand: ParsableCommand {
             diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
         }
         if streaming {
+            flushLines()
             output(DiagnosticReportJSON.summaryLine(report.summary, dtcRecords: streamed) + "\n")
             return
         }

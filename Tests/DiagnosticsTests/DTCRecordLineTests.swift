@@ -42,4 +42,36 @@ import Testing
             }
         }
     }
+
+    /// Every status byte, every failure type (with and without a status) and codes of every system letter.
+    @Test(arguments: [DiagnosticProtocol.uds, .kwp])
+    func everyStatusAndFailureTypeMatchesTheEncoder(source: DiagnosticProtocol) {
+        let ecu = ECUAddress(requestID: .standard(0x750)!, responseID: .standard(0x758)!, extendedAddress: 0x40)
+        var dtcs: [DiagnosticTroubleCode] = []
+        for byte in 0...255 {
+            let code = DTCCode(rawValue: UInt16(byte) << 8 | UInt16(255 - byte))
+            dtcs.append(DiagnosticTroubleCode(code: code, failureType: FailureType(rawValue: UInt8(byte))))
+            dtcs.append(
+                DiagnosticTroubleCode(
+                    udsHigh: UInt8(byte), middle: 0x5A, low: UInt8(byte ^ 0xA5), status: DTCStatus(rawValue: UInt8(byte))))
+        }
+        for (index, dtc) in dtcs.enumerated() {
+            let record = DTCRecord(
+                dtc: dtc, source: source, service: "19 02", timestamp: .microseconds(1_700_000_000_000_000 + index * 230),
+                ecu: ecu)
+            let expected = DiagnosticReportJSON.encode(DTCRecordJSON(record, ecuName: "Body"), pretty: false)
+            #expect(DiagnosticReportJSON.line(for: record, ecuName: "Body") == expected)
+        }
+    }
+
+    /// Appending to a buffer writes the same bytes as the line, after what the buffer holds.
+    @Test func appendingMatchesTheLine() {
+        let record = DTCRecord(
+            dtc: Self.dtcs[0], source: .uds, service: "19 02", timestamp: .seconds(5), ecu: Self.ecus[2].0)
+        for (_, name) in Self.ecus {
+            var bytes = Array("x".utf8)
+            DiagnosticReportJSON.appendLine(for: record, ecuName: name, to: &bytes)
+            #expect(bytes == Array(("x" + DiagnosticReportJSON.line(for: record, ecuName: name)).utf8))
+        }
+    }
 }
