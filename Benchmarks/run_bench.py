@@ -37,6 +37,21 @@ def generate(frames):
     return path
 
 
+def converted(log, kind, extension):
+    """The log rewritten as GVRET CSV or pcap (Benchmarks/convert_log.py) or gzip-compressed, made once."""
+    path = log + extension
+    if not os.path.exists(path):
+        print("writing %s ..." % path, file=sys.stderr)
+        if kind == "gzip":
+            with open(path + ".tmp", "wb") as out:
+                subprocess.run(["gzip", "-c", "-6", log], stdout=out, check=True)
+        else:
+            subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "convert_log.py"),
+                            "csv" if kind == "gvret csv" else "pcap", log, path + ".tmp"], check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
 def timed(command, stdout_path):
     """Wall seconds and peak RSS (KiB) of one run. RSS comes from /usr/bin/time (its own small child's
     getrusage): the maximum RSS a fork of this Python process reports would include the Python parent's."""
@@ -133,6 +148,17 @@ def main():
         if a.read() != b.read():
             failures.append("cardiag --jobs 1 and --jobs %d outputs differ" % cores)
     rows.append(multi)
+    # The same frames in the other formats cardiag reads, each on its own file size.
+    for kind, extension in (("gvret csv", ".csv"), ("pcap", ".pcap"), ("gzip", ".gz")):
+        path = converted(log, kind, extension)
+        if kind == "gzip":
+            rows.append(dict(measure("zcat (gzip)", ["zcat", path], arguments.runs), bytes=os.path.getsize(path)))
+        row = measure("cardiag decode --jobs 1 (%s)" % kind,
+                      [arguments.cardiag, "decode", "--format", "jsonl", "--jobs", "1", path], arguments.runs,
+                      os.path.join(out, "format.jsonl"))
+        check("cardiag (%s)" % kind, cardiag_records(os.path.join(out, "format.jsonl")), expected_records(log))
+        row["bytes"] = os.path.getsize(path)
+        rows.append(row)
     sliced = measure("cardiag decode (reference slice)", [arguments.cardiag, "decode", "--format", "jsonl", slice_log],
                      1, os.path.join(out, "slice.jsonl"))
     check("cardiag (slice)", cardiag_records(os.path.join(out, "slice.jsonl")), expected_records(slice_log))
@@ -150,7 +176,8 @@ def main():
         print("%-36s %9.3f %10.1f %12.0f %9.1f %9.1f %8.3f" % (
             row["name"] + (" *" if row is reference else ""), row["wall"], rate / 1e6, frames / row["wall"],
             row["rss"] / 1024, rate / reference_rate, rate / wc_rate))
-    print("* on the slice; ratios compare rates (bytes per second)")
+    print("* on the slice; ratios compare rates (bytes per second, each on its own input: the CSV, pcap and gzip rows "
+          "hold the same frames)")
     print("DTC records: %d in the log, %d in the slice" % (len(expected_records(log)), len(expected_records(slice_log))))
     if failures:
         print("DTC RESULTS DIFFER:\n  " + "\n  ".join(failures))
