@@ -90,16 +90,19 @@ let package = Package(
             name: "FuzzHarnesses",
             dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "UDS", "KWP", "OBD", "Diagnostics", "Interpretation"],
             path: "Fuzz/Sources/Harnesses", swiftSettings: strict),
+        // Running child processes (the built `cardiag`, Python peers) and finding the package root, for tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "RobustnessTests",
             dependencies: [
                 "CANCore", "CANLog", "DTC", "ISOTP", "UDS", "Diagnostics", "Interpretation", "FuzzHarnesses", "cardiag",
+                "TestSupport",
             ],
             exclude: ["Golden"], swiftSettings: strict),
 
         .testTarget(name: "CANCoreTests", dependencies: ["CANCore"], swiftSettings: strict),
         .testTarget(name: "CANLogTests", dependencies: ["CANCore", "CANLog"], swiftSettings: strict),
-        .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP"], swiftSettings: strict),
+        .testTarget(name: "ISOTPTests", dependencies: ["CANCore", "ISOTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DTCTests", dependencies: ["DTC"], swiftSettings: strict),
         .testTarget(name: "CodecTests", dependencies: ["DTC", "UDS", "KWP", "OBD"], swiftSettings: strict),
         .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
@@ -114,7 +117,7 @@ let package = Package(
         // Golden files are read from the source tree (#filePath), not bundled. The explain tests also run the
         // built `cardiag` binary, which `swift test` builds next to the test bundle.
         .testTarget(
-            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "DTC", "Interpretation", "cardiag"],
+            name: "cardiagTests", dependencies: ["CANCore", "CANLog", "DTC", "Interpretation", "TestSupport", "cardiag"],
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )

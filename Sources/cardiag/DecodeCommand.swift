@@ -63,13 +63,7 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "The vehicle profile that names ECUs: toyota or generic.")
     var profile: String = "toyota"
 
-    @Option(
-        name: .customLong("pair"),
-        help: ArgumentHelp(
-            "Also track a request/response id pair outside the default ranges: REQ:RESP in hex, with :ext when "
-                + "every frame starts with an address byte (641:651, 18DA10F1:18DAF110, 6F1:6F9:ext). Repeatable.",
-            valueName: "REQ:RESP[:ext]"))
-    var pairs: [String] = []
+    @OptionGroup var pairOptions: PairOptions
 
     @Flag(help: "Leave out the interpretation of each code and the triage plan.")
     var noAdvice = false
@@ -101,27 +95,7 @@ struct DecodeCommand: ParsableCommand {
             throw ValidationError("unknown profile '\(profile)'; use toyota or generic")
         }
         _ = try patterns()
-        _ = try trackerConfiguration()
         if let jobs, jobs < 0 { throw ValidationError("--jobs takes 0 (one per core) or a number of threads.") }
-    }
-
-    /// The tracker's configuration with the `--pair` pairs added.
-    func trackerConfiguration() throws -> ISOTPFlowTracker.Configuration {
-        var configuration = ISOTPFlowTracker.Configuration()
-        for text in pairs {
-            let parts = text.split(separator: ":").map(String.init)
-            func id(_ hex: String) -> CANIdentifier? {
-                guard let value = UInt32(hex, radix: 16) else { return nil }
-                return hex.count > 3 ? .extended(value) : .standard(value)
-            }
-            guard parts.count == 2 || (parts.count == 3 && parts[2] == "ext"), let request = id(parts[0]),
-                let response = id(parts[1])
-            else {
-                throw ValidationError("--pair '\(text)': expected REQ:RESP in hex, optionally :ext (641:651, 6F1:6F9:ext)")
-            }
-            configuration.additionalPairs.append(.init(request: request, response: response, usesAddressByte: parts.count == 3))
-        }
-        return configuration
     }
 
     func patterns() throws -> [DTCPattern] {
@@ -179,7 +153,7 @@ struct DecodeCommand: ParsableCommand {
         let streaming = format == .jsonl
         var limits = ConversationDecoder.Limits()
         limits.keepsDTCRecordsInECUReports = !streaming
-        var decoder = LogDecoder(profile: profile, tracker: try trackerConfiguration(), limits: limits)
+        var decoder = LogDecoder(profile: profile, tracker: try pairOptions.trackerConfiguration(), limits: limits)
         // Broadcast frames on ids the tracker does not watch are checked and counted, never made into values.
         let watcher = decoder
         let selection = FrameSelection(

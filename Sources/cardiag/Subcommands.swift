@@ -5,6 +5,7 @@ extension CarDiagCommand {
     static let allSubcommands: [any ParsableCommand.Type] = [
         DecodeCommand.self,
         FramesCommand.self,
+        ISOTPCommand.self,
         ExplainCommand.self,
         AdaptersCommand.self,
         LinkCommand.self,

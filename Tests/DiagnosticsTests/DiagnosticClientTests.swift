@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// A clock that moves only when a test advances it.
-final class ScanManualClock: Clock, @unchecked Sendable {
+final class ScanManualClock: Clock, Sendable {
     struct Instant: InstantProtocol {
         var offset: Duration
         func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
@@ -17,6 +17,7 @@ final class ScanManualClock: Clock, @unchecked Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Int: (Instant, CheckedContinuation<Void, any Error>)] = [:]
         var next = 0
+        var generation = 0
     }
 
     private let state = Mutex(State())
@@ -36,23 +37,50 @@ final class ScanManualClock: Clock, @unchecked Sendable {
                 let now = state.withLock { state -> Bool in
                     if deadline <= state.now { return true }
                     state.sleepers[id] = (deadline, continuation)
+                    state.generation += 1
                     return false
                 }
                 if now { continuation.resume() }
             }
         } onCancel: {
-            state.withLock { $0.sleepers.removeValue(forKey: id) }?.1.resume(throwing: CancellationError())
+            state.withLock { state in
+                state.generation += 1
+                return state.sleepers.removeValue(forKey: id)
+            }?.1.resume(throwing: CancellationError())
         }
     }
 
     func advance(by duration: Duration) {
         let woken = state.withLock { state in
             state.now = state.now.advanced(by: duration)
+            state.generation += 1
             let due = state.sleepers.filter { $0.value.0 <= state.now }
             for key in due.keys { state.sleepers.removeValue(forKey: key) }
             return due.values.map(\.1)
         }
         for continuation in woken { continuation.resume() }
+    }
+
+    /// Counts every change to the sleepers (a sleep registered, cancelled or woken): what a task that finished a
+    /// step of work changes.
+    private var generation: Int { state.withLock { $0.generation } }
+
+    /// Lets other tasks run until nothing has changed the sleepers for `quietYields` yields in a row (or `stop`
+    /// holds), so virtual time moves only once the work woken by the last step has settled, even when that work
+    /// runs on another thread that the scheduler holds back for a while. Bounded.
+    func quiesce(quietYields: Int = 300, until stop: () -> Bool) async {
+        var last = generation
+        var quiet = 0
+        for _ in 0..<200_000 where quiet < quietYields && !stop() {
+            await Task.yield()
+            let current = generation
+            if current == last {
+                quiet += 1
+            } else {
+                quiet = 0
+                last = current
+            }
+        }
     }
 
     /// Lets other tasks run until `condition` holds (no sleeping; bounded).

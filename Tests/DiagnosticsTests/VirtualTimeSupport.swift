@@ -16,7 +16,7 @@ func runInVirtualTime<Value: Sendable>(
     }
     var nextNoise = noise?.offset
     while !done.withLock({ $0 }) && clock.now.offset < limit {
-        for _ in 0..<300 where !done.withLock({ $0 }) { await Task.yield() }
+        await clock.quiesce(until: { done.withLock { $0 } })
         if done.withLock({ $0 }) { break }
         let now = clock.now.offset
         // At most a millisecond at a time: a task that has yet to register its sleep is late by that much only.

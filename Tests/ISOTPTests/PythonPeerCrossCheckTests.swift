@@ -2,6 +2,7 @@ import CANCore
 import Foundation
 import ISOTP
 import Testing
+import TestSupport
 
 /// Cross-check against python can-isotp, an implementation nobody here wrote: its receiver reassembles what
 /// our segmenter sends, and our reassembler reassembles what its segmenter sends, for every addressing mode,
@@ -75,21 +76,10 @@ import Testing
             "isotp-peer-\(UUID().uuidString).txt")
         try input.write(to: inputFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: inputFile) }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path, command]
-        process.standardInput = try FileHandle(forReadingFrom: inputFile)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "isotp_peer.py \(command) failed: \(errorText)")
+        let run = try CommandRun(python, [script.path, command], standardInput: inputFile)
+        #expect(run.status == 0, "isotp_peer.py \(command) failed: \(run.stderr)")
         var sections: [(header: String, lines: [Substring])] = []
-        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+        for line in run.stdout.split(whereSeparator: \.isNewline) {
             if line.hasPrefix("@") {
                 sections.append((String(line), []))
             } else if !sections.isEmpty {

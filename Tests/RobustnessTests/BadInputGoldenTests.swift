@@ -1,21 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Bad inputs run through the real `cardiag` binary: what the user sees (stdout, stderr, exit status) for
 /// each is compared with `Golden/<name>.txt`. The inputs are in `Golden/inputs/`. Set
 /// `CARDIAG_UPDATE_GOLDEN=1` to rewrite the goldens after a deliberate change.
 @Suite struct BadInputGoldenTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = TestSupport.packageRoot
     static let inputs = "Tests/RobustnessTests/Golden/inputs/"
 
     /// The `cardiag` built next to this test bundle, else the debug build.
-    static var binary: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("cardiag")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/cardiag")
-    }
+    static var binary: URL { builtExecutable(named: "cardiag") }
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
@@ -61,26 +56,8 @@ import Testing
 
     @Test(arguments: cases)
     func matchesGolden(_ testCase: Case) throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = testCase.arguments
-        process.currentDirectoryURL = Self.packageRoot
-        // Plain output whatever the terminal; the outputs are small, so reading one pipe after the other
-        // cannot fill the other.
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let actual =
-            "status: \(process.terminationStatus)\n--- stdout\n" + String(decoding: output, as: UTF8.self)
-            + "--- stderr\n" + String(decoding: errors, as: UTF8.self)
+        // Plain output whatever the terminal.
+        let actual = try CommandRun(Self.binary, testCase.arguments, environment: ["NO_COLOR": "1"]).transcript
         let golden = Self.packageRoot.appendingPathComponent("Tests/RobustnessTests/Golden/\(testCase.name).txt")
         if ProcessInfo.processInfo.environment["CARDIAG_UPDATE_GOLDEN"] == "1" {
             try actual.write(to: golden, atomically: true, encoding: .utf8)

@@ -1,53 +1,24 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `cardiag decode` on the logs in `Fixtures/decode/` (made by `Tools/make-decode-fixtures`) and
 /// compares stdout, stderr and exit status with `Fixtures/golden/decode/`. Set `CARDIAG_UPDATE_GOLDEN=1` to rewrite
 /// the golden files after a deliberate change, then review the diff. The JSON and JSONL outputs are also parsed
 /// and checked field by field against what the fixture script put in the frames.
 @Suite struct DecodeGoldenTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = TestSupport.packageRoot
 
     /// The `cardiag` built next to this test bundle, else the debug build.
-    static var binary: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("cardiag")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/cardiag")
-    }
+    static var binary: URL { builtExecutable(named: "cardiag") }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        var transcript: String { "status: \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-    }
+    typealias Run = CommandRun
 
     /// Runs `cardiag` from the package root with `COLUMNS=100`, optionally with a file on standard input.
     static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "100"
-        process.environment = environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        if let stdin {
-            process.standardInput = try FileHandle(forReadingFrom: packageRoot.appendingPathComponent(stdin))
-        }
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-            stderr: String(decoding: errors, as: UTF8.self))
+        try CommandRun(
+            binary, arguments, environment: ["COLUMNS": "100"],
+            standardInput: stdin.map { packageRoot.appendingPathComponent($0) })
     }
 
     static func checkGolden(_ name: String, _ run: Run) throws {

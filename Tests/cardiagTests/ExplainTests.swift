@@ -2,6 +2,7 @@ import DTC
 import Foundation
 import Interpretation
 import Testing
+import TestSupport
 
 /// Golden output of `cardiag explain` and of the triage renderer, at width 80. Set `UPDATE_GOLDEN=1` to rewrite
 /// the files, then review the diff before committing.
@@ -71,25 +72,10 @@ import Testing
     // MARK: - The binary
 
     /// Runs the built `cardiag` (next to the test bundle) and returns its exit status, stdout and stderr.
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let binary = directory.appendingPathComponent("cardiag")
+    func run(_ arguments: [String]) throws -> CommandRun {
+        let binary = builtExecutable(named: "cardiag")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build cardiag first")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "80"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return try CommandRun(binary, arguments, environment: ["COLUMNS": "80"])
     }
 
     @Test(arguments: [["B15C4"], ["b15c4"]])

@@ -1,19 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `cardiag` binary and compares its stdout, stderr and exit status with the golden files in
 /// `Fixtures/golden/`. Set `CARDIAG_UPDATE_GOLDEN=1` to rewrite them after a deliberate change.
 @Suite struct FramesCommandGoldenTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = TestSupport.packageRoot
 
     /// The `cardiag` built next to this test bundle, else the debug build.
-    static var binary: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("cardiag")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/cardiag")
-    }
+    static var binary: URL { builtExecutable(named: "cardiag") }
 
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
@@ -33,27 +28,19 @@ import Testing
         Case(name: "frames-gzip-stdin", arguments: ["frames", "-"], stdin: "Fixtures/candump/frames.log.gz"),
         Case(name: "frames-wrong-format", arguments: ["frames", "--format", "csv", "Fixtures/ecomcat/ecomcat.dat"]),
         Case(name: "frames-bad-format-option", arguments: ["frames", "--format", "blf", "Fixtures/asc/vector.asc"]),
+        Case(name: "isotp-demo", arguments: ["isotp", "Fixtures/demo/toyota-dcm-b15c4.log"]),
+        Case(name: "isotp-canfd", arguments: ["isotp", "Fixtures/decode/canfd-19-0a.log"]),
+        Case(name: "isotp-rejected", arguments: ["isotp", "Tests/RobustnessTests/Golden/inputs/consecutive-out-of-sequence.log"]),
+        Case(name: "isotp-pair", arguments: ["isotp", "--pair", "641:651", "Fixtures/isotp/pair-641.log"]),
+        Case(name: "isotp-no-pair", arguments: ["isotp", "Fixtures/isotp/pair-641.log"]),
+        Case(name: "isotp-bad-pair", arguments: ["isotp", "--pair", "641", "Fixtures/decode/malformed-lines.log"]),
     ]
 
     @Test(arguments: cases)
     func matchesGolden(_ testCase: Case) throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = testCase.arguments
-        process.currentDirectoryURL = Self.packageRoot
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        if let input = testCase.stdin {
-            process.standardInput = try FileHandle(forReadingFrom: Self.packageRoot.appendingPathComponent(input))
-        }
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let actual = "status: \(process.terminationStatus)\n--- stdout\n" + String(decoding: output, as: UTF8.self)
-            + "--- stderr\n" + String(decoding: errors, as: UTF8.self)
+        let run = try CommandRun(
+            Self.binary, testCase.arguments, standardInput: testCase.stdin.map { Self.packageRoot.appendingPathComponent($0) })
+        let actual = run.transcript
         let golden = Self.packageRoot.appendingPathComponent("Fixtures/golden/\(testCase.name).txt")
         if ProcessInfo.processInfo.environment["CARDIAG_UPDATE_GOLDEN"] == "1" {
             try actual.write(to: golden, atomically: true, encoding: .utf8)

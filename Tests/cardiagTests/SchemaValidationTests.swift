@@ -1,6 +1,7 @@
 import Foundation
 import Interpretation
 import Testing
+import TestSupport
 
 /// The JSON Schemas under `Schemas/` hold for what the built `cardiag` really prints, checked by a real validator
 /// (python-jsonschema, pinned in `Tools/json-schema/requirements.txt`, installed by `Tools/json-schema/setup` into
@@ -17,27 +18,8 @@ import Testing
     static func path(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
 
     /// Runs `executable` from the package root; stdout and stderr are returned as text.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)
-    {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read stderr on another thread, so neither pipe can fill up while the other is read.
-        nonisolated(unsafe) var stderr = Data()
-        let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+    static func run(_ executable: URL, _ arguments: [String]) throws -> CommandRun {
+        try CommandRun(executable, arguments)
     }
 
     /// The `cardiag` that `swift test` built beside the test bundle.
