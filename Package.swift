@@ -108,7 +108,9 @@ let package = Package(
         .testTarget(name: "SocketCANTests", dependencies: ["CANCore", "SocketCAN"], swiftSettings: strict),
         .testTarget(
             name: "DiagnosticsTests",
-            dependencies: ["CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics", "Interpretation", "VirtualVehicle"],
+            dependencies: [
+                "CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics", "Interpretation", "VirtualVehicle", "TestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "VirtualVehicleTests", dependencies: ["CANCore", "ISOTP", "DTC", "VirtualVehicle"],

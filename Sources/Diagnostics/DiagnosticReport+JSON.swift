@@ -125,7 +125,7 @@ struct DTCRecordJSON: Encodable {
         try container.encode(dtc.failureType?.name, forKey: .failureTypeName)
         try container.encode(dtc.status?.rawValue, forKey: .status)
         try container.encode(dtc.status?.names ?? [], forKey: .statusBits)
-        try container.encode(dtc.status?.summary.state, forKey: .state)
+        try container.encode(record.state, forKey: .state)
         try container.encode(record.source.rawValue, forKey: .source)
         try container.encode(record.service, forKey: .service)
         try container.encode(seconds(record.timestamp), forKey: .timestamp)

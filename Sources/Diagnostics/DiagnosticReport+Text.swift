@@ -34,7 +34,7 @@ extension DiagnosticReport {
                 rows.append([
                     dtc.hyphenatedText,
                     dtc.failureType.map { $0.name ?? "manufacturer/reserved" } ?? "-",
-                    dtc.status.map { "\($0.summary) (0x\(Hex.string($0.rawValue, digits: 2)))" } ?? "-",
+                    dtc.status.map { "\($0.summary) (0x\(Hex.string($0.rawValue, digits: 2)))" } ?? record.state ?? "-",
                     (names[record.ecu] ?? "ECU") + " " + record.ecu.description,
                     "\(record.source.rawValue.uppercased()) \(record.service)",
                     Self.time(record.timestamp),
@@ -131,7 +131,7 @@ extension DCMStatusReport {
         out += "  answered: \(answered ? "yes" : "no"); requests seen: \(requestsSent)\n"
         if let activeSession { out += "  active session: 0x\(Hex.string(activeSession, digits: 2))\n" }
         for key in identification.keys.sorted() { out += "  \(key): \(identification[key]!)\n" }
-        for state in ["current", "pending", "history", "stored"] {
+        for state in ["current", "pending", "history", "stored", "permanent"] {
             guard let codes = dtcsByState[state], !codes.isEmpty else { continue }
             out += "  \(state): \(codes.map(\.hyphenatedText).joined(separator: ", "))\n"
         }

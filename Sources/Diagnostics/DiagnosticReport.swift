@@ -22,6 +22,21 @@ public struct DTCRecord: Hashable, Sendable {
         self.timestamp = timestamp
         self.ecu = ecu
     }
+    /// The headline state a mechanic reads: from the status byte when the ECU sent one (`DTCStatus.summary`:
+    /// current, pending, history or stored); without one, from the OBD service that listed the code (SAE J1979:
+    /// mode 03 lists stored, confirmed codes, mode 07 pending codes, mode 0A permanent codes); nil when nothing
+    /// says (KWP 0x13 lists codes without a state).
+    public var state: String? {
+        if let status = dtc.status { return status.summary.state }
+        guard source == .obd else { return nil }
+        switch service {
+        case "03": return "stored"
+        case "07": return "pending"
+        case "0A": return "permanent"
+        default: return nil
+        }
+    }
+
     /// Whether the record reports a fault: true without a status byte (KWP 0x13, OBD modes 03/07/0A list only
     /// faults), else when any failure bit is set. ReadDTCInformation 0x0A (supported DTCs) lists every code an
     /// ECU can set, most with status 0x00 or only the test-not-completed bits (ISO 14229-1 D.2): no fault.
@@ -110,7 +125,7 @@ public struct DCMStatusReport: Hashable, Sendable {
     public var identification: [String: String]
     /// Active session, if seen.
     public var activeSession: UInt8?
-    /// Its DTCs by state ("current", "pending", "history", "stored").
+    /// Its DTCs by state ("current", "pending", "history", "stored", "permanent"; see ``DTCRecord/state``).
     public var dtcsByState: [String: [DiagnosticTroubleCode]]
     /// Its negative responses.
     public var negativeResponses: [NegativeResponseRecord]
@@ -125,7 +140,7 @@ public struct DCMStatusReport: Hashable, Sendable {
         activeSession = report.activeSession
         var byState: [String: [DiagnosticTroubleCode]] = [:]
         for record in report.dtcs where record.indicatesFault {
-            let state = record.dtc.status?.summary.state ?? "stored"
+            let state = record.state ?? "stored"
             if !(byState[state]?.contains(record.dtc) ?? false) { byState[state, default: []].append(record.dtc) }
         }
         dtcsByState = byState

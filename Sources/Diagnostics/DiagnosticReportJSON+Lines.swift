@@ -22,7 +22,11 @@ extension DiagnosticReportJSON {
         var failureType: [UInt8]? = fragments.noFailureType
         if let type = dtc.failureType { failureType = fragments.failureTypes[Int(type.rawValue)] }
         var status: [UInt8]? = fragments.noStatus
-        if let byte = dtc.status { status = fragments.statuses[Int(byte.rawValue)] }
+        if let byte = dtc.status {
+            status = fragments.statuses[Int(byte.rawValue)]
+        } else if record.state != nil {
+            status = nil  // a state from the OBD mode: the encoder writes it
+        }
         // Text JSON must escape (quotes, backslashes, control characters) goes through the encoder.
         guard ecuName.map(isPlainJSONText) ?? true, isPlainJSONText(record.service), let failureType, let status,
             let stamp = timestampText(record.timestamp)

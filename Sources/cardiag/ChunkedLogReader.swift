@@ -169,6 +169,10 @@ extension LogReader: FrameInput {}
 extension ChunkedLogReader: FrameInput {}
 
 /// Stretches handed between the reading threads and the consumer, at most `window` ahead of it.
+///
+/// `@unchecked Sendable`: every `var` below is read and written only between `pthread_mutex_lock(mutex)` and
+/// `pthread_mutex_unlock(mutex)` (in `claim`, `deliver`, `take` and `cancel`); `count` and `window` are `let`.
+/// A pthread mutex and condition, not `Mutex`, because the reading threads wait on the condition.
 private final class Board: @unchecked Sendable {
     let count: Int
     private let window: Int

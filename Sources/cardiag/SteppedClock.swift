@@ -3,8 +3,7 @@ import Synchronization
 /// A clock for deterministic runs (`--virtual-time`, the golden tests): time stands still while tasks run and
 /// moves, at most ``step`` at a time, only when they have had their turn. Scans against a scenario then print the
 /// same times, and take the same paths, on a loaded machine as on an idle one.
-final class SteppedClock: Clock, @unchecked Sendable {
-    // @unchecked: all state is behind the mutex.
+final class SteppedClock: Clock, Sendable {
     struct Instant: InstantProtocol {
         var offset: Duration
         func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }

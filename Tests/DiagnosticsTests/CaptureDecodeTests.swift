@@ -5,17 +5,7 @@ import Diagnostics
 import Foundation
 import ISOTP
 import Testing
-
-/// Where the third-party captures are: `../shared/captures` beside the package root.
-enum SharedCaptures {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/captures").standardizedFileURL
-
-    static var available: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-}
+import TestSupport
 
 /// Decodes the third-party captures in `../shared/captures` (see the README there; never copied into the repo)
 /// and checks what a person can verify by hand from their frames. Skipped when the folder is absent.
@@ -91,6 +81,8 @@ struct CaptureDecodeTests {
         #expect(
             mode07.map(\.dtc.code.description)
                 == Array(repeating: ["P0335", "P1340"], count: mode07.count / 2).flatMap { $0 })
+        #expect(mode07.allSatisfy { $0.state == "pending" })
+        #expect(kwp.allSatisfy { $0.state == nil })
         #expect(engine.protocols.isSuperset(of: [.kwp, .obd]))
         // KWP's bare tester present `3E` → `7E` decodes (it is no UDS message); nothing is left undecodable.
         #expect(report.summary.undecodableMessages == 0)

@@ -2,6 +2,7 @@ import CANCore
 import Foundation
 import ISOTP
 import Testing
+import TestSupport
 
 @Suite struct ISOTPFlowTrackerTests {
     typealias Reason = ISOTPFlowTracker.RejectReason
@@ -248,9 +249,7 @@ import Testing
 
     // MARK: - Real captures (read from ../shared/captures; skipped when absent)
 
-    static let captures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/captures")
+    static let captures = SharedCaptures.folder
 
     /// Parses ECOMCat text: `IDH: 07, IDL: E8, Len: 08, Data: 10 57 E2 … ,TS: 78,BAUD: 1` (TS in ms).
     static func ecomcat(_ text: String) -> [CANFrame] {
@@ -271,13 +270,12 @@ import Testing
         }
     }
 
-    @Test(arguments: ["DIA_fuel_cut_all_cylinders.dat", "DIA_drivers_seatbelt_motor.dat"])
+    @Test(
+        .enabled(if: SharedCaptures.available, "../shared/captures is not present"),
+        arguments: ["DIA_fuel_cut_all_cylinders.dat", "DIA_drivers_seatbelt_motor.dat"])
     func prius2010Captures(file: String) throws {
         let url = Self.captures.appendingPathComponent("carhacking-prius-2010/\(file)")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            print("skipped: \(url.path) not present")
-            return
-        }
+        let text = try String(contentsOf: url, encoding: .utf8)
         let frames = Self.ecomcat(text)
         #expect(frames.count > 600)
         let (messages, tracker) = track(frames)
@@ -294,13 +292,11 @@ import Testing
         }
     }
 
-    @Test func konaCarScannerCapture() throws {
+    @Test(.enabled(if: SharedCaptures.available, "../shared/captures is not present"))
+    func konaCarScannerCapture() throws {
         let url = Self.captures.appendingPathComponent(
             "hyundai-kona-ev-can-logs/221210-1-2021-dcan-car-scanner-elm327.csv")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            print("skipped: \(url.path) not present")
-            return
-        }
+        let text = try String(contentsOf: url, encoding: .utf8)
         // GVRET CSV: Time Stamp (µs),ID,Extended,Bus,LEN,D1..D8.
         let frames = text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> CANFrame? in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

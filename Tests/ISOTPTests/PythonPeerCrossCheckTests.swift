@@ -19,8 +19,10 @@ import TestSupport
 
     static let formats: [ISOTPFrameFormat] = [
         .classic(), .classic(paddingByte: nil), .classic(paddingByte: 0x00),
-        .fd(transmitDataLength: 64, paddingByte: nil),
-        .fd(transmitDataLength: 12, paddingByte: 0xAA), .fd(transmitDataLength: 32),
+        // Every CAN FD data length above 8 (ISO 11898-1 DLC 9-15), and 8 itself in an FD link.
+        .fd(transmitDataLength: 8), .fd(transmitDataLength: 12, paddingByte: 0xAA), .fd(transmitDataLength: 16),
+        .fd(transmitDataLength: 20, paddingByte: nil), .fd(transmitDataLength: 24), .fd(transmitDataLength: 32),
+        .fd(transmitDataLength: 48, paddingByte: 0x00), .fd(transmitDataLength: 64, paddingByte: nil),
     ]
     static let lengths = [
         1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 29, 30, 31, 32, 60, 61, 62, 63, 64, 100, 4095, 4096, 5000,

@@ -67,3 +67,16 @@ public struct CommandRun: Sendable {
         stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
     }
 }
+
+/// The third-party captures in `../shared/captures` beside the package (never copied into the repository;
+/// absent on most machines, so tests that read them skip themselves).
+public enum SharedCaptures {
+    /// The folder.
+    public static let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures")
+
+    /// Whether the folder is there.
+    public static var available: Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

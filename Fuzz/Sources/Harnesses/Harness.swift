@@ -310,14 +310,17 @@ package struct Harness: Sendable {
         if let message = try? UDSMessage(decoding: bytes) {
             if message.payload != bytes { findings.append("UDS message does not keep its bytes") }
             _ = String(describing: message.content)
+            _ = message.fields  // what `cardiag decode --payload` prints
         }
         if let message = try? KWPMessage(decoding: bytes) {
             if message.payload != bytes { findings.append("KWP message does not keep its bytes") }
             _ = String(describing: message.content)
+            _ = message.fields  // what `cardiag decode --payload` prints
         }
         if let message = try? OBDMessage(decoding: bytes) {
             if message.payload != bytes { findings.append("OBD message does not keep its bytes") }
             _ = String(describing: message.content)
+            _ = message.fields  // what `cardiag decode --payload` prints
         }
         _ = UDSMessage.recognitionScore(of: bytes)
         _ = KWPMessage.recognitionScore(of: bytes)
