@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "DiagnosticsTests",
             dependencies: [
-                "CANCore", "CANLog", "DTC", "ISOTP", "Diagnostics", "Interpretation", "VirtualVehicle", "TestSupport",
+                "CANCore", "CANLog", "DTC", "ISOTP", "KWP", "Diagnostics", "Interpretation", "VirtualVehicle", "TestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -60,6 +60,9 @@ public struct ConversationDecoder: Sendable {
     private var recordsKept = 0
     private(set) var messages = 0
     private(set) var undecodable = 0
+    /// The frames (data frames, flow-control frames) of the messages counted in `undecodable`: in the summary they
+    /// leave the message buckets for their own, so every frame still ends in exactly one.
+    package private(set) var undecodableFrames = (data: 0, flowControl: 0)
     private(set) var responsesWithoutRequest = 0
     private(set) var dtcRecordsDropped = 0
 
@@ -72,6 +75,13 @@ public struct ConversationDecoder: Sendable {
     /// Feeds one reassembled message, in input order.
     public mutating func feed(_ message: ISOTPFlowMessage) {
         messages += 1
+        let undecodableBefore = undecodable
+        defer {
+            if undecodable > undecodableBefore {
+                undecodableFrames.data += message.frameCount
+                undecodableFrames.flowControl += message.flowControlFrameCount
+            }
+        }
         guard !message.payload.isEmpty else {
             undecodable += 1
             return
@@ -242,9 +252,12 @@ public struct ConversationDecoder: Sendable {
 
     private mutating func absorb(_ message: KWPMessage, address: ECUAddress, timestamp: Duration?) {
         switch message.content {
-        case .readDiagnosticTroubleCodesResponse, .readDiagnosticTroubleCodesByStatusResponse:
-            let service = Hex.string(message.payload[0] & ~0x40, digits: 2)
-            addDTCs(message.dtcs, source: .kwp, service: service, address: address, timestamp: timestamp)
+        case .readDiagnosticTroubleCodesResponse:
+            addDTCs(message.dtcs, source: .kwp, service: "13", address: address, timestamp: timestamp)
+        case .readDiagnosticTroubleCodesByStatusResponse(let response):
+            addDTCs(
+                message.dtcs, source: .kwp, service: "18", address: address, timestamp: timestamp,
+                kwpStatuses: response.records.map(\.status))
         case .readECUIdentificationResponse(let response):
             let value = response.text ?? Hex.spaced(response.data)
             withReport(address) { $0.identification["kwpIdentification" + Hex.string(response.option, digits: 2)] = value }
@@ -293,14 +306,16 @@ public struct ConversationDecoder: Sendable {
 
     private mutating func addDTCs(
         _ dtcs: [DiagnosticTroubleCode], source: DiagnosticProtocol, service: String, address: ECUAddress,
-        timestamp: Duration?
+        timestamp: Duration?, kwpStatuses: [KWPReadDiagnosticTroubleCodesByStatus.Status]? = nil
     ) {
-        for dtc in dtcs {
+        for (index, dtc) in dtcs.enumerated() {
             guard recordsKept < limits.dtcRecordsKept else {
                 dtcRecordsDropped += 1
                 continue
             }
-            let record = DTCRecord(dtc: dtc, source: source, service: service, timestamp: timestamp, ecu: address)
+            let record = DTCRecord(
+                dtc: dtc, source: source, service: service, timestamp: timestamp, ecu: address,
+                kwpStatus: kwpStatuses?[index])
             records.append(record)
             recordsKept += 1
             if limits.keepsDTCRecordsInECUReports {

@@ -34,7 +34,12 @@ extension DiagnosticReport {
                 rows.append([
                     dtc.hyphenatedText,
                     dtc.failureType.map { $0.name ?? "manufacturer/reserved" } ?? "-",
-                    dtc.status.map { "\($0.summary) (0x\(Hex.string($0.rawValue, digits: 2)))" } ?? record.state ?? "-",
+                    dtc.status.map { "\($0.summary) (0x\(Hex.string($0.rawValue, digits: 2)))" }
+                        ?? record.kwpStatus.map {
+                            "\(record.state ?? "no DTC")\($0.isWarningLampOn ? ", warning lamp on" : "") "
+                                + "(KWP 0x\(Hex.string($0.rawValue, digits: 2)))"
+                        }
+                        ?? record.state ?? "-",
                     (names[record.ecu] ?? "ECU") + " " + record.ecu.description,
                     "\(record.source.rawValue.uppercased()) \(record.service)",
                     Self.time(record.timestamp),

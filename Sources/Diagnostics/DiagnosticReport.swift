@@ -1,5 +1,6 @@
 public import DTC
 public import Interpretation
+public import KWP
 
 /// One DTC as one positive response reported it. A code read twice is two records.
 public struct DTCRecord: Hashable, Sendable {
@@ -13,21 +14,37 @@ public struct DTCRecord: Hashable, Sendable {
     public var timestamp: Duration?
     /// The ECU that reported it.
     public var ecu: ECUAddress
+    /// The KWP2000 statusOfDTC byte a 0x58 response gave with the code (ISO 14230-3; not the ISO 14229 status
+    /// byte, so it is kept apart from `dtc.status`).
+    public var kwpStatus: KWPReadDiagnosticTroubleCodesByStatus.Status?
 
     /// Creates a record.
-    public init(dtc: DiagnosticTroubleCode, source: DiagnosticProtocol, service: String, timestamp: Duration?, ecu: ECUAddress) {
+    public init(
+        dtc: DiagnosticTroubleCode, source: DiagnosticProtocol, service: String, timestamp: Duration?, ecu: ECUAddress,
+        kwpStatus: KWPReadDiagnosticTroubleCodesByStatus.Status? = nil
+    ) {
         self.dtc = dtc
         self.source = source
         self.service = service
         self.timestamp = timestamp
         self.ecu = ecu
+        self.kwpStatus = kwpStatus
     }
     /// The headline state a mechanic reads: from the status byte when the ECU sent one (`DTCStatus.summary`:
     /// current, pending, history or stored); without one, from the OBD service that listed the code (SAE J1979:
-    /// mode 03 lists stored, confirmed codes, mode 07 pending codes, mode 0A permanent codes); nil when nothing
-    /// says (KWP 0x13 lists codes without a state).
+    /// mode 03 lists stored, confirmed codes, mode 07 pending codes, mode 0A permanent codes); from the KWP2000
+    /// statusOfDTC storage state (bits 5-6: present at the time of the request is current, maturing is pending,
+    /// not present is history); nil when nothing says (KWP 0x13 lists codes without a state).
     public var state: String? {
         if let status = dtc.status { return status.summary.state }
+        if let kwpStatus {
+            switch kwpStatus.storageState {
+            case 3: return "current"
+            case 2: return "pending"
+            case 1: return "history"
+            default: return nil
+            }
+        }
         guard source == .obd else { return nil }
         switch service {
         case "03": return "stored"

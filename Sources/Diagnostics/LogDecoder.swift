@@ -56,10 +56,16 @@ public struct LogDecoder: Sendable {
         var summary = DecodeSummary()
         summary.frames = statistics.framesFed
         summary.skippedLines = skippedLines
+        // Frames of reassembled messages that no codec could read are rejected as an undecodable payload.
+        let undecodable = conversations.undecodableFrames
         var buckets: [String: Int] = [
-            "message": statistics.messageFrames, "flowControl": statistics.flowControlFrames,
+            "message": statistics.messageFrames - undecodable.data,
+            "flowControl": statistics.flowControlFrames - undecodable.flowControl,
             "nonDiagnostic": statistics.nonDiagnosticFrames,
         ]
+        if undecodable.data + undecodable.flowControl > 0 {
+            buckets["rejected.undecodablePayload"] = undecodable.data + undecodable.flowControl
+        }
         if statistics.pendingFrames > 0 { buckets["pending"] = statistics.pendingFrames }
         for (reason, count) in statistics.rejectedFrames where count > 0 { buckets["rejected." + reason.rawValue] = count }
         summary.frameBuckets = buckets

@@ -25,6 +25,7 @@ final class ChunkedLogReader {
         var lastTimestamp: Duration?
         var linesRead = 0
         var skipped = 0
+        var timestampRegressions = 0
         var issues: [LogError] = []
         var bytesRead = 0
         var failure: LogError?
@@ -37,6 +38,8 @@ final class ChunkedLogReader {
     private(set) var framesPassedOver = 0
     private(set) var lastTimestamp: Duration?
     private(set) var skipped = 0
+    /// Timestamps earlier than the one before, within each stretch (a regression exactly at a cut is not seen).
+    private(set) var timestampRegressions = 0
     private(set) var issues: [LogError] = []
     private(set) var bytesRead = 0
 
@@ -98,6 +101,7 @@ final class ChunkedLogReader {
             framesPassedOver += stretch.framesPassedOver
             if let time = stretch.lastTimestamp { lastTimestamp = time }
             skipped += stretch.skipped
+            timestampRegressions += stretch.timestampRegressions
             for var issue in stretch.issues where issues.count < options.maximumIssuesKept {
                 issue.location.line = issue.location.line.map { $0 + linesBefore }
                 issues.append(issue)
@@ -121,6 +125,7 @@ final class ChunkedLogReader {
             stretch.lastTimestamp = reader.lastTimestamp
             stretch.linesRead = reader.linesRead
             stretch.skipped = reader.skipped
+            stretch.timestampRegressions = reader.timestampRegressions
             stretch.issues = reader.issues
             stretch.bytesRead = reader.bytesRead
         } catch {
@@ -160,6 +165,7 @@ protocol FrameInput: AnyObject {
     var framesPassedOver: Int { get }
     var lastTimestamp: Duration? { get }
     var skipped: Int { get }
+    var timestampRegressions: Int { get }
     var issues: [LogError] { get }
     var bytesRead: Int { get }
     func next() throws(LogError) -> CANFrame?

@@ -217,6 +217,12 @@ struct DecodeCommand: ParsableCommand {
         if reader.skipped > FramesCommand.issuesShown {
             diagnostic("cardiag: warning: ... and \(reader.skipped - FramesCommand.issuesShown) more")
         }
+        if reader.timestampRegressions > 0 {
+            let times = reader.timestampRegressions == 1 ? "once" : "\(reader.timestampRegressions) times"
+            diagnostic(
+                "cardiag: warning: \(reader.name): timestamps went backwards \(times) (merged captures?); frames "
+                    + "were decoded in file order")
+        }
         if streaming {
             flushLines()
             output(DiagnosticReportJSON.summaryLine(report.summary, dtcRecords: streamed) + "\n")

@@ -56,6 +56,12 @@ struct DumpCommand: AsyncParsableCommand {
                 socket.close()
             }
         }
+        // The socket is bound: from here on no frame is missed. Said on stderr, so a script (or a person) knows
+        // when to start the traffic.
+        var until = "Ctrl-C"
+        if let count { until += " or \(count) frames" }
+        if let duration { until += " or \(duration) s" }
+        Terminal.shared.diagnostic("cardiag: listening on \(interface)\(output.map { ", writing \($0)" } ?? "") until \(until)")
         let writer = CandumpLogWriter(defaultInterface: interface)
         var seen = 0
         do {

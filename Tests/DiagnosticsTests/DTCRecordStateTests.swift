@@ -1,5 +1,6 @@
 import DTC
 import Diagnostics
+import KWP
 import Testing
 
 /// The state a record reads as: the status byte when there is one, else the OBD mode that listed the code.
@@ -22,6 +23,18 @@ import Testing
     ] as [(DiagnosticProtocol, String, UInt8?, String?)])
     func state(source: DiagnosticProtocol, service: String, status: UInt8?, expected: String?) {
         #expect(Self.record(source, service, status: status).state == expected)
+    }
+
+    /// KWP2000 statusOfDTC (ISO 14230-3): bits 5-6 the storage state, bit 7 the warning lamp.
+    @Test(arguments: [
+        (0xE0, "current"), (0x60, "current"), (0x40, "pending"), (0xA0, "history"), (0x20, "history"), (0x80, nil),
+        (0x00, nil),
+    ] as [(UInt8, String?)])
+    func kwpStorageState(byte: UInt8, expected: String?) {
+        let record = DTCRecord(
+            dtc: DiagnosticTroubleCode(code: DTCCode(high: 0x03, low: 0x35)), source: .kwp, service: "18",
+            timestamp: nil, ecu: Self.engine, kwpStatus: .init(rawValue: byte))
+        #expect(record.state == expected)
     }
 
     @Test func statusByteWinsOverTheMode() {
