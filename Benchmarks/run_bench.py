@@ -80,7 +80,7 @@ def cardiag_records(jsonl_path):
     with open(jsonl_path) as lines:
         for line in lines:
             item = json.loads(line)
-            if item.get("kind") == "summary":
+            if "kind" in item:  # the triage and summary lines
                 continue
             code = item["code"]
             letter = "PCBU".index(code[0])

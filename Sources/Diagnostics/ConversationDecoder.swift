@@ -38,8 +38,10 @@ public struct ConversationDecoder: Sendable {
         public var negativeResponsesKeptPerECU = 1000
         /// At most this many DTC records are kept; further ones are counted in `DecodeSummary.dtcRecordsDropped`.
         public var dtcRecordsKept = 1_000_000
-        /// Whether DTC records are also kept in each ECU's report. A caller that streams records out with
-        /// ``ConversationDecoder/takeDTCRecords()`` turns this off, so memory does not grow with the log.
+        /// Whether every DTC record is also kept in each ECU's report. A caller that streams records out with
+        /// ``ConversationDecoder/takeDTCRecords()`` turns this off, so memory does not grow with the log: each
+        /// ECU's report then keeps one record per distinct code, failure type and status (what the DCM status
+        /// and triage need), the first one seen.
         public var keepsDTCRecordsInECUReports = true
 
         /// Default limits.
@@ -318,10 +320,11 @@ public struct ConversationDecoder: Sendable {
                 kwpStatus: kwpStatuses?[index])
             records.append(record)
             recordsKept += 1
-            if limits.keepsDTCRecordsInECUReports {
-                withReport(address) { $0.dtcs.append(record) }
-            } else {
-                withReport(address) { _ in }
+            let keepsEvery = limits.keepsDTCRecordsInECUReports
+            withReport(address) { report in
+                if keepsEvery || !report.dtcs.contains(where: { $0.dtc == record.dtc && $0.kwpStatus == record.kwpStatus }) {
+                    report.dtcs.append(record)
+                }
             }
         }
     }

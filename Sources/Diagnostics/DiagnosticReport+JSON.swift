@@ -66,7 +66,7 @@ extension DiagnosticReport {
     }
 }
 
-private struct AnyEncodable: Encodable {
+struct AnyEncodable: Encodable {
     let value: any Encodable
     init(_ value: any Encodable) { self.value = value }
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
@@ -228,6 +228,12 @@ struct SummaryJSON: Encodable {
         dtcRecordsDropped = summary.dtcRecordsDropped
         frameBuckets = summary.frameBuckets
     }
+}
+
+struct TriageLineJSON: Encodable {
+    let kind = "triage"
+    let schemaVersion = DiagnosticReportJSON.schemaVersion
+    let triage: AnyEncodable
 }
 
 struct SummaryLineJSON: Encodable {

@@ -69,6 +69,12 @@ extension DiagnosticReportJSON {
         output.append(0x7D)  // '}'
     }
 
+    /// The JSONL line with the repair plan (`advice`, a triage document as in the decode document's `triage`),
+    /// written after the records and before the summary.
+    public static func triageLine(_ advice: any Encodable) -> String {
+        encode(TriageLineJSON(triage: AnyEncodable(advice)), pretty: false)
+    }
+
     /// The closing JSONL line: the summary of a decode whose records were written one by one.
     public static func summaryLine(_ summary: DecodeSummary, dtcRecords: Int) -> String {
         encode(SummaryLineJSON(summary: SummaryJSON(summary, dtcRecords: dtcRecords)), pretty: false)

@@ -167,9 +167,9 @@ struct DecodeCommand: ParsableCommand {
             diagnostic("cardiag: \(error)")
             throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
         }
-        // The built-in knowledge base is not used by JSONL, but an overlay given is still checked, before any
+        // JSONL ends with the triage line: the knowledge base (and any overlay) is loaded, and checked, before any
         // record is written.
-        if streaming, !noAdvice, knowledgeBaseOptions.file != nil { _ = try knowledgeBaseOptions.load() }
+        let streamingKnowledgeBase = streaming && !noAdvice ? try knowledgeBaseOptions.load() : nil
         var streamed = 0
         // JSONL lines are written as bytes and handed out 64 KiB at a time.
         var lines: [UInt8] = []
@@ -225,6 +225,10 @@ struct DecodeCommand: ParsableCommand {
         }
         if streaming {
             flushLines()
+            if let knowledgeBase = streamingKnowledgeBase {
+                let plan = Triage(knowledgeBase: knowledgeBase).plan(for: report.vehicleFindings)
+                output(DiagnosticReportJSON.triageLine(InterpretationRenderer(width: 80).jsonDocument(plan)) + "\n")
+            }
             output(DiagnosticReportJSON.summaryLine(report.summary, dtcRecords: streamed) + "\n")
             return
         }

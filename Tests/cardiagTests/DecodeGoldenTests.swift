@@ -111,7 +111,8 @@ import TestSupport
 
     @Test(arguments: fixtures)
     func jsonLines(_ fixture: Fixture) throws {
-        let run = try Self.run(["decode", "--format", "jsonl", fixture.path])
+        // As for JSON, the goldens leave the triage line out; the next test checks it.
+        let run = try Self.run(["decode", "--format", "jsonl", "--no-advice", fixture.path])
         try Self.checkGolden("\(fixture.name)-jsonl", run)
         #expect(run.status == 0)
         let objects = try run.stdout.split(separator: "\n").map { line in
@@ -125,6 +126,24 @@ import TestSupport
         for record in records { try Self.checkRecordFields(record) }
         let summary = try #require(summaryLine["summary"] as? [String: Any])
         try Self.checkSummary(summary, fixture: fixture, dtcRecords: records.count)
+    }
+
+    /// With advice, JSONL has one more line before the summary: the same triage document the JSON output holds,
+    /// although JSONL keeps only one record per distinct code in each ECU's report.
+    @Test(arguments: fixtures)
+    func jsonLinesTriageIsTheDocumentsTriage(_ fixture: Fixture) throws {
+        let lines = try Self.run(["decode", "--format", "jsonl", fixture.path])
+        let document = try Self.run(["decode", "--format", "json", fixture.path])
+        #expect(lines.status == 0 && document.status == 0)
+        let objects = try lines.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? NSDictionary)
+        }
+        #expect(objects.map { $0["kind"] as? String } == Array(repeating: nil, count: fixture.dtcs.count) + ["triage", "summary"])
+        let triageLine = try #require(objects.dropLast().last)
+        #expect(triageLine["schemaVersion"] as? Int == 1)
+        let whole = try #require(try JSONSerialization.jsonObject(with: Data(document.stdout.utf8)) as? NSDictionary)
+        let expected = try #require(whole["triage"] as? NSDictionary)
+        #expect(triageLine["triage"] as? NSDictionary == expected)
     }
 
     /// The Remote Connect triage works through the gateway's U0198 (communication) before the DCM's and head
