@@ -41,8 +41,11 @@ struct ClearCommand: AsyncParsableCommand {
     @Option(help: "Where to save the codes before clearing (default: cardiag-before-clear-<time>.json).")
     var save: String?
 
+    @Option(help: "P2, ms: how long an ECU may take to start answering (updated from its 0x10 response).")
+    var p2: Int = 50
+
     func scanOptions() throws -> ScanOptions {
-        var arguments = ["-i", interface, "--ecus", ecu, "--profile", profile, "--no-advice"]
+        var arguments = ["-i", interface, "--ecus", ecu, "--profile", profile, "--no-advice", "--p2", String(p2)]
         if let profileFile { arguments += ["--profile-file", profileFile] }
         return try ScanOptions.parse(arguments)
     }
@@ -72,7 +75,8 @@ struct ClearCommand: AsyncParsableCommand {
         }
         defer { socket.close() }
         let configuration = HealthCheck<CANRawSocket, ContinuousClock>.Configuration(
-            profile: profile, ecus: ecus, timestampOrigin: ScanFrontend.unixTime())
+            profile: profile, ecus: ecus, timing: DiagnosticTiming(responseTimeout: .milliseconds(options.p2)),
+            timestampOrigin: ScanFrontend.unixTime())
         let check = HealthCheck(configuration: configuration, transport: socket, clock: ContinuousClock())
         let before = await check.run()
         let path = save ?? "cardiag-before-clear-\(Int(ScanFrontend.unixTime().components.seconds)).json"
