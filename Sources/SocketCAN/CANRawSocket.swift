@@ -12,6 +12,10 @@ import Synchronization
 /// and CAN FD frames, with kernel receive filters, error frames and kernel receive timestamps.
 ///
 /// The socket owns its descriptor and closes it in ``close()`` or when the last reference goes away.
+/// It is a class, not a `~Copyable` struct, on purpose: one socket is shared by the tasks that send (each
+/// ECU's ISO-TP channel in a concurrent scan), the one that receives and the recorder, so it needs shared
+/// ownership with one close; a noncopyable value could be owned by one of them only. The descriptor itself never
+/// leaves the class, and `close()` is idempotent behind a lock.
 /// Receiving runs on one dedicated thread per socket (see ``receivedFrames()``); sending waits out a full
 /// transmit queue (`ENOBUFS`: USB adapters queue only about ten frames) with a short backoff.
 ///
