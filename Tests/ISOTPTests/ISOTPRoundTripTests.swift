@@ -101,6 +101,39 @@ import Testing
         }
     }
 
+    /// The longest message the receiver here accepts (its configured maximum, 65536 bytes, sent with the 32-bit
+    /// first-frame length escape) comes back whole in the extended and FD extremes; one byte more is refused with
+    /// an overflow flow control, and an empty message is never sent.
+    @Test func theMaximumLengthAndOneMore() throws {
+        let maximum = 1 << 16
+        let message = (0..<maximum).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
+        // Normal and extended 11-bit (the fewest and the most frames); every mode is checked at 5000 bytes above.
+        let modes = testerAddresses.filter { ["normal 11-bit", "extended 11-bit (Toyota DCM)"].contains($0.name) }
+        #expect(modes.count == 2)
+        for (name, address) in modes {
+            for format in [ISOTPFrameFormat.classic(), .fd(transmitDataLength: 64)] {
+                let outcome = Self.transfer(message, address: address, format: format, blockSize: 0, separationTime: .zero)
+                #expect(outcome.delivered == message, "\(name) \(format): \(maximum) bytes")
+            }
+        }
+        let address = testerAddresses[0].address
+        var sender = ISOTPSegmenter(configuration: .init(address: address, format: .classic()))
+        var receiver = ISOTPReassembler(
+            configuration: .init(address: address.reversed, format: .classic(), maximumMessageLength: maximum))
+        guard case .transmit(let firstFrame, _) = try sender.send(message + [0], at: .zero) else {
+            Issue.record("no first frame")
+            return
+        }
+        guard case .rejectMessage(let flowControl, _) = receiver.receive(firstFrame, at: .zero) else {
+            Issue.record("the receiver did not reject the first frame of \(maximum + 1) bytes")
+            return
+        }
+        let decoded = try ISOTPFrame(decoding: flowControl.data, addressBytes: address.addressByteCount)
+        #expect(decoded == .flowControl(ISOTPFlowControl(status: .overflow)))
+        var emptySender = ISOTPSegmenter(configuration: .init(address: address))
+        #expect(throws: (any Error).self) { try emptySender.send([], at: .zero) }
+    }
+
     @Test(arguments: [1, 2, 3] as [UInt64])
     func seededRandomTransfers(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
