@@ -83,10 +83,15 @@ final class ScanManualClock: Clock, Sendable {
         }
     }
 
-    /// Lets other tasks run until `condition` holds (no sleeping; bounded).
-    func settle(until condition: () -> Bool = { false }) async {
-        for _ in 0..<2000 where !condition() { await Task.yield() }
+    /// Lets other tasks run until `condition` holds: however long the scheduler keeps them off the CPU, up to a
+    /// liveness bound of 30 s of real time (the test then fails on its own expectations, it does not hang).
+    func settle(until condition: () -> Bool) async {
+        let giveUp = ContinuousClock.now + .seconds(30)
+        while !condition() && ContinuousClock.now < giveUp { await Task.yield() }
     }
+
+    /// Lets other tasks run until nothing has touched the sleepers for a while (see ``quiesce(quietYields:until:)``).
+    func settle() async { await quiesce(until: { false }) }
 }
 
 /// Collects every frame on a bus.
