@@ -41,8 +41,12 @@ public struct ConversationDecoder: Sendable {
         /// Whether every DTC record is also kept in each ECU's report. A caller that streams records out with
         /// ``ConversationDecoder/takeDTCRecords()`` turns this off, so memory does not grow with the log: each
         /// ECU's report then keeps one record per distinct code, failure type and status (what the DCM status
-        /// and triage need), the first one seen.
+        /// and triage need), the first one seen, up to ``distinctDTCRecordsPerECU``.
         public var keepsDTCRecordsInECUReports = true
+        /// With ``keepsDTCRecordsInECUReports`` off, at most this many distinct records are kept in each ECU's
+        /// report; further distinct ones are still streamed and counted in
+        /// ``ConversationDecoder/distinctRecordsLeftOut``.
+        public var distinctDTCRecordsPerECU = 256
 
         /// Default limits.
         public init() {}
@@ -67,6 +71,16 @@ public struct ConversationDecoder: Sendable {
     package private(set) var undecodableFrames = (data: 0, flowControl: 0)
     private(set) var responsesWithoutRequest = 0
     private(set) var dtcRecordsDropped = 0
+    /// Records streamed out but left out of their ECU's report because it already held
+    /// ``Limits/distinctDTCRecordsPerECU`` distinct ones (only with ``Limits/keepsDTCRecordsInECUReports`` off).
+    public private(set) var distinctRecordsLeftOut = 0
+    /// What each ECU's report holds, by code, failure type, status and KWP status, when records are streamed.
+    private var distinctInReports: [ECUAddress: Set<DistinctRecord>] = [:]
+
+    private struct DistinctRecord: Hashable {
+        var dtc: DiagnosticTroubleCode
+        var kwpStatus: UInt8?
+    }
 
     /// Creates a decoder naming ECUs from `profile`.
     public init(profile: VehicleProfile = .toyota, limits: Limits = Limits()) {
@@ -320,11 +334,19 @@ public struct ConversationDecoder: Sendable {
                 kwpStatus: kwpStatuses?[index])
             records.append(record)
             recordsKept += 1
-            let keepsEvery = limits.keepsDTCRecordsInECUReports
-            withReport(address) { report in
-                if keepsEvery || !report.dtcs.contains(where: { $0.dtc == record.dtc && $0.kwpStatus == record.kwpStatus }) {
-                    report.dtcs.append(record)
-                }
+            if limits.keepsDTCRecordsInECUReports {
+                withReport(address) { $0.dtcs.append(record) }
+                continue
+            }
+            let key = DistinctRecord(dtc: dtc, kwpStatus: record.kwpStatus?.rawValue)
+            if distinctInReports[address]?.contains(key) == true {
+                withReport(address) { _ in }
+            } else if distinctInReports[address, default: []].count < limits.distinctDTCRecordsPerECU {
+                distinctInReports[address, default: []].insert(key)
+                withReport(address) { $0.dtcs.append(record) }
+            } else {
+                distinctRecordsLeftOut += 1
+                withReport(address) { _ in }
             }
         }
     }

@@ -35,6 +35,9 @@ public struct LogDecoder: Sendable {
         tracker.passOver(nonDiagnosticFrames: count, latestTimestamp: latestTimestamp)
     }
 
+    /// Records streamed out but left out of their ECU's report (see ``ConversationDecoder/distinctRecordsLeftOut``).
+    public var distinctRecordsLeftOut: Int { conversations.distinctRecordsLeftOut }
+
     /// The DTC records decoded since the last call, in input order (see ``ConversationDecoder/takeDTCRecords()``).
     public mutating func takeDTCRecords() -> [DTCRecord] { conversations.takeDTCRecords() }
 

@@ -226,6 +226,12 @@ struct DecodeCommand: ParsableCommand {
         if streaming {
             flushLines()
             if let knowledgeBase = streamingKnowledgeBase {
+                if decoder.distinctRecordsLeftOut > 0 {
+                    diagnostic(
+                        "cardiag: warning: the triage line weighs the first \(limits.distinctDTCRecordsPerECU) distinct "
+                            + "codes of each ECU; \(decoder.distinctRecordsLeftOut) later records with other codes are "
+                            + "in the stream only")
+                }
                 let plan = Triage(knowledgeBase: knowledgeBase).plan(for: report.vehicleFindings)
                 output(DiagnosticReportJSON.triageLine(InterpretationRenderer(width: 80).jsonDocument(plan)) + "\n")
             }

@@ -47,6 +47,32 @@ private func decode(_ messages: [ISOTPFlowMessage], profile: VehicleProfile = .t
         #expect(status.dtcsByState["history"]?.map(\.hyphenatedText) == ["B15A8-04"])
     }
 
+    /// Streaming (records taken as they come): each ECU's report keeps one record per distinct code and status,
+    /// up to the limit, so the DCM status and triage hold at any log size while memory stays bounded.
+    @Test func streamedRecordsLeaveDistinctOnesInTheReport() throws {
+        var limits = ConversationDecoder.Limits()
+        limits.keepsDTCRecordsInECUReports = false
+        limits.distinctDTCRecordsPerECU = 2
+        var decoder = ConversationDecoder(profile: .toyota, limits: limits)
+        var streamed = 0
+        for (index, records) in [
+            [0x95, 0xC4, 0x00, 0x09, 0x95, 0xA8, 0x04, 0x08],  // B15C4-00 current, B15A8-04 history
+            [0x95, 0xC4, 0x00, 0x09],  // B15C4-00 current again: already in the report
+            [0x95, 0xDB, 0x00, 0x08],  // B15DB-00: a third distinct record, over the limit of 2
+        ].enumerated() {
+            let time = Int64(index) * 100
+            decoder.feed(message(0x750, 0x758, [0x19, 0x02, 0xFF], ext: 0xC7, at: time))
+            decoder.feed(message(0x758, 0x750, [0x59, 0x02, 0xFF] + records.map(UInt8.init), ext: 0xC7, at: time + 10))
+            streamed += decoder.takeDTCRecords().count
+        }
+        let report = decoder.report()
+        #expect(streamed == 4)
+        #expect(report.ecus.first?.dtcs.map(\.dtc.hyphenatedText) == ["B15C4-00", "B15A8-04"])
+        #expect(decoder.distinctRecordsLeftOut == 1)
+        #expect(report.dcmStatus?.verdict == .faultsPresent)
+        #expect(report.dcmStatus?.dtcsByState["current"]?.map(\.hyphenatedText) == ["B15C4-00"])
+    }
+
     @Test func aSilentDCMIsNotResponding() throws {
         let report = decode([
             message(0x750, 0x758, [0x3E, 0x00], ext: 0xC7, at: 0),
