@@ -116,7 +116,13 @@ public struct CandumpScreenParser: LogLineParser {
             return .frame(frame)
         }
         for index in 0..<Int(length) {
-            if index > 0 { try cursor.expectBlanks("expected a space between data bytes") }
+            if index > 0 {
+                if cursor.isAtEnd {
+                    throw cursor.failure(
+                        at: cursor.index, "[\(length)] announces \(length) data bytes, the line ends after \(index)")
+                }
+                try cursor.expectBlanks("expected a space between data bytes")
+            }
             data.append(try cursor.hexByte("expected a hex digit in the data"))
         }
         cursor.skipBlanks()

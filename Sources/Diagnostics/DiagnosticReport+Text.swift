@@ -82,6 +82,9 @@ extension DiagnosticReport {
             } else if !ecu.dtcs.isEmpty {
                 let distinct = Set(ecu.dtcs.map(\.dtc.hyphenatedText)).count
                 result = "\(distinct) code\(distinct == 1 ? "" : "s")"
+            } else if ecu.unansweredRequests > 0, ecu.negativeResponses.last?.code == 0x78 {
+                // 0x78 says the answer is coming; the log ended (or the tester gave up) before it came.
+                result = "response pending, no final answer"
             } else if !ecu.negativeResponses.isEmpty && ecu.protocols.isEmpty {
                 result = "negative response"
             } else {

@@ -44,7 +44,7 @@ import Testing
 
     @Test(arguments: [
         ("  can0  7E8   [8]  06 59 0G", "27: expected a hex digit in the data, found 'G'"),
-        ("  can0  7E8   [3]  06 59", "25: expected a space between data bytes, found the end of the line"),
+        ("  can0  7E8   [3]  06 59", "25: [3] announces 3 data bytes, the line ends after 2"),
         ("  can0  7E8   8  06", "15: expected '[' and the data length, found '8'"),
         ("  can0  7E8   [9]  06", "16: classic CAN frame with 9 data bytes"),
         ("  can0  7E8   [09]  06", "16: CAN FD frame with 9 data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)"),
