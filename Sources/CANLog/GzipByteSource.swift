@@ -12,6 +12,9 @@ public final class GzipByteSource: ByteSource {
     private var memberEnded = false
     private var finished = false
     private var compressedOffset = 0
+    /// An error met by an inflate call that also produced output: the output is returned first, the error on
+    /// the next read, so every byte before a corruption is delivered however the reads are sized.
+    private var pendingError: LogError?
 
     /// Decompresses `base`; `prefix` holds bytes already read from it (a format sniffer's look-ahead).
     ///
@@ -42,6 +45,11 @@ public final class GzipByteSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int {
+        if let pendingError {
+            self.pendingError = nil
+            finished = true
+            throw pendingError
+        }
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
@@ -76,17 +84,31 @@ public final class GzipByteSource: ByteSource {
             case Z_BUF_ERROR:
                 // No progress possible: out of input.
                 if inputEnd {
-                    throw LogError(
-                        .badCompressedData, at: LogLocation(file: name, byteOffset: compressedOffset),
-                        "gzip data ends in the middle of a member (truncated file?)")
+                    return try fail(
+                        LogError(
+                            .badCompressedData, at: LogLocation(file: name, byteOffset: compressedOffset),
+                            "gzip data ends in the middle of a member (truncated file?)"), producedInto: buffer)
                 }
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
-                throw LogError(
-                    .badCompressedData, at: LogLocation(file: name, byteOffset: compressedOffset),
-                    "corrupt gzip data: \(message)")
+                return try fail(
+                    LogError(
+                        .badCompressedData, at: LogLocation(file: name, byteOffset: compressedOffset),
+                        "corrupt gzip data: \(message)"), producedInto: buffer)
             }
         }
         return buffer.count - Int(stream.pointee.avail_out)
+    }
+
+    /// Throws `error` now when this read produced nothing, else returns what it produced and keeps the error
+    /// for the next read (zlib checks the CRC after inflating the member's last bytes, in the same call).
+    private func fail(_ error: LogError, producedInto buffer: UnsafeMutableRawBufferPointer) throws(LogError) -> Int {
+        let produced = buffer.count - Int(stream.pointee.avail_out)
+        guard produced > 0 else {
+            finished = true
+            throw error
+        }
+        pendingError = error
+        return produced
     }
 }

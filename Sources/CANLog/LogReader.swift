@@ -93,6 +93,8 @@ public final class LogReader {
     public private(set) var bytesRead = 0
 
     private let options: Options
+    /// A source error met while sniffing, after some bytes: thrown when those bytes are used up.
+    private var deferredSourceError: LogError?
     private var source: any ByteSource
     private let buffer: UnsafeMutableRawBufferPointer
     private var start = 0
@@ -139,7 +141,12 @@ public final class LogReader {
                 self.source = GzipByteSource(base: self.source, prefix: prefix, name: name)
                 isCompressed = true
                 (start, end, scanFrom, sourceEnded) = (0, 0, 0, false)
-                try fill(atLeast: sniffLength)
+                // A corrupt member met while sniffing is reported after the frames decompressed before it.
+                do {
+                    try fill(atLeast: sniffLength)
+                } catch where end > start {
+                    deferredSourceError = error
+                }
             }
         } catch {
             throw error  // deinit frees the buffer
@@ -230,6 +237,10 @@ public final class LogReader {
 
     /// Moves the unread bytes to the front when needed and reads once into the free space.
     private func readMore() throws(LogError) {
+        if let error = deferredSourceError {
+            deferredSourceError = nil
+            throw error
+        }
         if start > 0, end == buffer.count || buffer.count - start < options.maximumLineLength + 1 {
             let pending = end - start
             if pending > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + start, pending) }

@@ -55,6 +55,22 @@ import Testing
         #expect(reader.isCompressed)
     }
 
+    /// A member whose CRC does not match (zlib says so in the call that inflates the last bytes): every frame is
+    /// delivered before the error, whatever size the compressed reads come in.
+    @Test(arguments: [1, 7, 100, 1 << 16])
+    func everyFrameBeforeABadGzipChecksum(chunkSize: Int) throws {
+        let gzip = try fixtureBytes("candump/frames.log.gz")
+        let plain = try readFrames(try fixtureBytes("candump/frames.log")).frames
+        var corrupt = gzip
+        corrupt[gzip.count - 8] ^= 0xFF  // the trailer's CRC-32
+        let reader = try LogReader(source: MemoryByteSource(corrupt, chunkSize: chunkSize), name: "test")
+        var frames: [CANFrame] = []
+        #expect(throws: LogError(.badCompressedData, at: LogLocation(file: "test"), "")) {
+            while let frame = try reader.next() { frames.append(frame) }
+        }
+        #expect(frames == plain)
+    }
+
     @Test func reportsCorruptOrTruncatedGzip() throws {
         let gzip = try fixtureBytes("candump/frames.log.gz")
         #expect(throws: LogError(.badCompressedData, at: LogLocation(file: "test"), "")) {
