@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The package's root folder, found from this file's place in the source tree (`Tests/TestSupport/`).
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
@@ -63,8 +67,26 @@ public struct CommandRun: Sendable {
         try process.run()
         process.waitUntilExit()
         status = process.terminationStatus
-        stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
-        stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        stdout = String(decoding: Self.contents(of: outURL.path), as: UTF8.self)
+        stderr = String(decoding: Self.contents(of: errURL.path), as: UTF8.self)
+    }
+
+    /// A file's bytes through POSIX `read`: `Data(contentsOf:)` of this toolchain leaks its buffer
+    /// (LeakSanitizer: FoundationEssentials `readBytesFromFile`), which would fail the sanitizer tier.
+    static func contents(of path: String) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes += chunk[0..<count]
+            } else if count == 0 || errno != EINTR {
+                return bytes
+            }
+        }
     }
 }
 
