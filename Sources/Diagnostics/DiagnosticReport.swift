@@ -30,6 +30,7 @@ public struct DTCRecord: Hashable, Sendable {
         self.ecu = ecu
         self.kwpStatus = kwpStatus
     }
+
     /// The headline state a mechanic reads: from the status byte when the ECU sent one (`DTCStatus.summary`:
     /// current, pending, history or stored); without one, from the OBD service that listed the code (SAE J1979:
     /// mode 03 lists stored, confirmed codes, mode 07 pending codes, mode 0A permanent codes); from the KWP2000

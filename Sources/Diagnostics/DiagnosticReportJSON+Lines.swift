@@ -25,7 +25,7 @@ extension DiagnosticReportJSON {
         if let byte = dtc.status {
             status = fragments.statuses[Int(byte.rawValue)]
         } else if record.state != nil {
-            status = nil  // a state from the OBD mode: the encoder writes it
+            status = nil  // a state from the OBD mode or the KWP status byte: the encoder writes the record
         }
         // Text JSON must escape (quotes, backslashes, control characters) goes through the encoder.
         guard ecuName.map(isPlainJSONText) ?? true, isPlainJSONText(record.service), let failureType, let status,

@@ -61,7 +61,8 @@ struct DumpCommand: AsyncParsableCommand {
         var until = "Ctrl-C"
         if let count { until += " or \(count) frames" }
         if let duration { until += " or \(duration) s" }
-        Terminal.shared.diagnostic("cardiag: listening on \(interface)\(output.map { ", writing \($0)" } ?? "") until \(until)")
+        let writing = output.map { ", writing \($0)" } ?? ""
+        Terminal.shared.diagnostic("cardiag: listening on \(interface)\(writing) until \(until)")
         let writer = CandumpLogWriter(defaultInterface: interface)
         var seen = 0
         do {
