@@ -1,6 +1,6 @@
 public import CANCore
 
-/// Finds the ECUs on a bus by driving ``DiscoverySweep``s over a transport (a ``FrameDemultiplexer`` tap: every
+/// Finds the ECUs on a bus by driving ``DiscoverySweep``s over a transport (a `FrameDemultiplexer` tap: every
 /// frame, since many sub-addresses answer on one id) with a clock. The sweeps run one after another, so the
 /// 11-bit sweep's probe to 0x750 and the sub-address sweep behind it never share a window.
 public struct ECUDiscovery<Transport: CANTransport, DiscoveryClock: Clock>: Sendable

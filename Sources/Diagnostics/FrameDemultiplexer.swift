@@ -132,7 +132,7 @@ package final class FrameDemultiplexer<Base: CANTransport>: Sendable {
         }
     }
 
-    /// One route of a ``FrameDemultiplexer``: sends on the shared transport, receives its share of frames.
+    /// One route of a `FrameDemultiplexer`: sends on the shared transport, receives its share of frames.
     public struct Route: CANTransport {
         let demultiplexer: FrameDemultiplexer
         /// The frames this route takes, or nil for all of them.

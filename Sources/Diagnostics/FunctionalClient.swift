@@ -15,14 +15,14 @@ public struct FunctionalResult: Hashable, Sendable {
 
 /// Sends functional requests (0x7DF, 0x18DB33F1) and collects every ECU's answer, binding
 /// ``FunctionalExchange`` to a transport and a clock. One kernel ISO-TP socket receives on one id only, so
-/// the answers are reassembled here in user space, one ``ISOTPReassembler`` per answering id, each sending its
+/// the answers are reassembled here in user space, one `ISOTPReassembler` per answering id, each sending its
 /// flow control to that ECU's physical request id (ISO 15765-4 §6.3.2: a segmented answer, such as the VIN of
 /// mode 09 02, is flow-controlled physically).
 public struct FunctionalClient<Transport: CANTransport, ClientClock: Clock>: Sendable
 where ClientClock.Duration == Duration {
     /// The functional request id and the ids that answer it.
     public let addressing: FunctionalAddressing
-    /// The transport (typically a ``FrameDemultiplexer`` tap: every frame).
+    /// The transport (typically a `FrameDemultiplexer` tap: every frame).
     public let transport: Transport
     /// The clock timers run on.
     public let clock: ClientClock

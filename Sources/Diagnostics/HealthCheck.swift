@@ -28,7 +28,7 @@ public struct HealthCheck<Base: CANTransport, CheckClock: Clock>: Sendable where
         /// found that are not in ``ecus`` are asked as "unknown ECU at ADDR", with protocol detection.
         public var discovery: DiscoveryPlan?
         /// Opens the message transport to one ECU for physical requests (the kernel's ISO-TP socket); nil runs
-        /// a user-space ``ISOTPChannel`` on the ECU's demultiplexer route. A transport that cannot see first
+        /// a user-space `ISOTPChannel` on the ECU's demultiplexer route. A transport that cannot see first
         /// frames is given them from the route.
         public var linkFactory: (@Sendable (ECUAddress) throws -> any MessageTransport)?
         /// The ISO-TP backend of the physical requests and why, for the report.

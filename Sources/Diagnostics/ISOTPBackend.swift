@@ -2,7 +2,7 @@
 public enum ISOTPBackend: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// The kernel's `CAN_ISOTP` socket (Linux 5.10+): segmentation, flow control and timing in the kernel.
     case kernel
-    /// The user-space ``ISOTPChannel`` over a raw CAN socket (or any ``CANTransport``).
+    /// The user-space `ISOTPChannel` over a raw CAN socket (or any `CANTransport`).
     case user
 
     /// "kernel ISO-TP (CAN_ISOTP)" or "user-space ISO-TP".

@@ -2,9 +2,9 @@ public import CANCore
 public import ISOTP
 
 /// One ISO-TP connection to one ECU, message by message: what the diagnostics client needs, whichever ISO-TP
-/// implementation carries it (the user-space ``ISOTPChannel`` or the kernel's `CAN_ISOTP` socket).
+/// implementation carries it (the user-space `ISOTPChannel` or the kernel's `CAN_ISOTP` socket).
 ///
-/// `receive` throws ``ISOTPError`` with code `channelClosed` once the connection is gone for good; any other
+/// `receive` throws `ISOTPError` with code `channelClosed` once the connection is gone for good; any other
 /// error is one failed reception, and the connection goes on.
 public protocol MessageTransport: Sendable {
     /// Sends one whole message.
@@ -32,7 +32,7 @@ extension ISOTPChannel: MessageTransport {
 }
 
 /// A ``MessageTransport`` that cannot see first frames (the kernel's ISO-TP socket), given them by watching the
-/// ECU's response frames on a ``CANTransport`` (a ``FrameDemultiplexer`` route over a raw socket on the same
+/// ECU's response frames on a `CANTransport` (a `FrameDemultiplexer` route over a raw socket on the same
 /// interface), so a late segmented answer still restarts the client's response timer.
 public actor FirstFrameWatchingTransport<Inner: MessageTransport, Frames: CANTransport>: MessageTransport {
     /// The transport messages go through.

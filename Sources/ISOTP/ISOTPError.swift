@@ -83,7 +83,7 @@ public struct ISOTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// Errors are equal when their codes are, whatever their reason, id and time.
     public static func == (lhs: ISOTPError, rhs: ISOTPError) -> Bool { lhs.code == rhs.code }
-    /// Hashes the code alone, like ``==``.
+    /// Hashes the code alone, like `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     /// "ISO-TP <code>: <reason> (id <id>)".
