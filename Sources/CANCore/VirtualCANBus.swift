@@ -1,4 +1,3 @@
-import Synchronization
 
 /// An in-process CAN bus for tests, simulations and the virtual vehicle.
 ///
@@ -23,7 +22,7 @@ public final class VirtualCANBus: Sendable {
         var framesSent = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates an empty bus.
     public init(name: String = "virtual") {

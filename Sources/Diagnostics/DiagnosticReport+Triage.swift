@@ -1,3 +1,4 @@
+import DTC
 public import Interpretation
 
 extension ECUReport {
@@ -19,10 +20,20 @@ extension DiagnosticReport {
         for ecu in ecus {
             if ecu.answered {
                 var seen = Set<String>()
-                let distinct = ecu.dtcs.filter(\.indicatesFault).map(\.dtc).filter {
-                    seen.insert($0.hyphenatedText + "\($0.status?.rawValue ?? 0)").inserted
+                var distinct: [DiagnosticTroubleCode] = []
+                var states: [DiagnosticTroubleCode: FindingState] = [:]
+                for record in ecu.dtcs where record.indicatesFault {
+                    // OBD and KWP codes carry their state outside the status byte (`DTCRecord.state`); a code read
+                    // in several states keeps the most current. OBD's permanent codes are stored ones to triage.
+                    if record.dtc.status == nil, let text = record.state {
+                        let state = FindingState(rawValue: text) ?? .stored
+                        states[record.dtc] = min(states[record.dtc] ?? state, state)
+                    }
+                    if seen.insert(record.dtc.hyphenatedText + "\(record.dtc.status?.rawValue ?? 0)").inserted {
+                        distinct.append(record.dtc)
+                    }
                 }
-                findings.append(ECUFinding(ecu: ecu.identity, dtcs: distinct))
+                findings.append(ECUFinding(ecu: ecu.identity, dtcs: distinct, statesWithoutStatusByte: states))
             } else if ecu.unansweredRequests > 0 {
                 unresponsive.append(ecu.identity)
             }

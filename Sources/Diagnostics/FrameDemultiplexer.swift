@@ -1,5 +1,4 @@
 package import CANCore
-import Synchronization
 
 /// Shares one transport among many ECU conversations: it reads the transport once and hands each received
 /// frame to the routes that want it, by CAN id and, for extended addressing (Toyota's 0x758), by the
@@ -45,7 +44,7 @@ package final class FrameDemultiplexer<Base: CANTransport>: Sendable {
     /// The shared transport.
     public let base: Base
     private let observer: (@Sendable (CANFrame, Direction) -> Void)?
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a demultiplexer over `base` and starts reading it. `observer` sees every frame both ways.
     public init(base: Base, observer: (@Sendable (CANFrame, Direction) -> Void)? = nil) {

@@ -1,5 +1,4 @@
 package import CANCore
-import Synchronization
 
 /// Keeps every frame a scan sent and received, in order, stamped with one time base, up to a limit: what
 /// `--record` writes and what the scan's findings are decoded from (so a recording decodes to the same
@@ -13,7 +12,7 @@ package final class FrameRecorder: Sendable {
     /// The most frames kept; later ones are counted in ``droppedFrames``.
     public let limit: Int
     private let timestamp: @Sendable () -> Duration
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A recorder stamping frames with `timestamp()` (for example a clock's elapsed time plus the Unix time
     /// of the start) and keeping at most `limit` frames.

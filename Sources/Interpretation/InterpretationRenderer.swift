@@ -97,7 +97,10 @@ extension Actor {
 /// Status texts for reports.
 enum DTCStatusText {
     static func describe(_ report: TriageItem.Report) -> String {
-        guard let status = report.status else { return "no status reported" }
+        guard let status = report.status else {
+            // OBD and KWP codes: the state their protocol gave (the OBD mode, the KWP status byte), if any.
+            return report.state == .unknown ? "no status reported" : "\(report.state), no status byte"
+        }
         return "status \(ECUIdentity.hex(UInt32(status.rawValue), digits: 2)): \(status.summary)"
     }
 }

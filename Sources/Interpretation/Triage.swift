@@ -49,8 +49,8 @@ public struct TriageItem: Hashable, Sendable {
         public var ecu: ECUIdentity
         /// The status byte, when the protocol has one.
         public var status: DTCStatus?
-        /// The status read as current / pending / history.
-        public var state: FindingState { FindingState(status: status) }
+        /// The status read as current / pending / history (for OBD and KWP codes, what their protocol says).
+        public var state: FindingState
     }
 
     /// What kind of finding the item is.
@@ -158,9 +158,13 @@ public struct Triage: Sendable {
                 if let index = merged[key]!.reports.firstIndex(where: { $0.ecu == finding.ecu }) {
                     // The same ECU listed twice: keep the more current status.
                     let existing = merged[key]!.reports[index]
-                    if FindingState(status: dtc.status) < existing.state { merged[key]!.reports[index].status = dtc.status }
+                    if finding.state(of: dtc) < existing.state {
+                        merged[key]!.reports[index] = TriageItem.Report(
+                            ecu: finding.ecu, status: dtc.status, state: finding.state(of: dtc))
+                    }
                 } else {
-                    merged[key]!.reports.append(TriageItem.Report(ecu: finding.ecu, status: dtc.status))
+                    merged[key]!.reports.append(
+                        TriageItem.Report(ecu: finding.ecu, status: dtc.status, state: finding.state(of: dtc)))
                 }
             }
         }
@@ -194,7 +198,7 @@ public struct Triage: Sendable {
     private func noResponseItem(ecu: ECUIdentity?, headline: String) -> TriageItem {
         TriageItem(
             kind: .noResponse, category: .communication, headline: headline, state: .current,
-            reports: ecu.map { [TriageItem.Report(ecu: $0, status: nil)] } ?? [], notes: [],
+            reports: ecu.map { [TriageItem.Report(ecu: $0, status: nil, state: .current)] } ?? [], notes: [],
             interpretation: symptom(Self.noResponseSymptom, title: "ECU does not respond", category: .communication))
     }
 

@@ -60,11 +60,23 @@ public struct ECUFinding: Hashable, Sendable {
     public var ecu: ECUIdentity
     /// Its codes, with status where the protocol reports one.
     public var dtcs: [DiagnosticTroubleCode]
+    /// The state of codes that carry no ISO 14229 status byte but whose protocol says it another way (the OBD
+    /// mode that listed the code, the KWP2000 statusOfDTC), by code as in ``dtcs``. A status byte wins.
+    public var statesWithoutStatusByte: [DiagnosticTroubleCode: FindingState]
 
     /// Creates a finding.
-    public init(ecu: ECUIdentity, dtcs: [DiagnosticTroubleCode]) {
+    public init(
+        ecu: ECUIdentity, dtcs: [DiagnosticTroubleCode],
+        statesWithoutStatusByte: [DiagnosticTroubleCode: FindingState] = [:]
+    ) {
         self.ecu = ecu
         self.dtcs = dtcs
+        self.statesWithoutStatusByte = statesWithoutStatusByte
+    }
+
+    /// The state of one of its codes: from the status byte, else from ``statesWithoutStatusByte``, else unknown.
+    public func state(of dtc: DiagnosticTroubleCode) -> FindingState {
+        dtc.status == nil ? statesWithoutStatusByte[dtc] ?? .unknown : FindingState(status: dtc.status)
     }
 }
 

@@ -1,6 +1,6 @@
 import CLinuxCAN
 import CUdev
-import Synchronization
+import CANCore
 
 #if canImport(Glibc)
     import Glibc
@@ -155,7 +155,7 @@ private final class AdapterMonitor: Sendable {
     private let wake: WakeSignal
     private let links: CANLinkController
     private let systemCalls: SystemCalls
-    private let thread = Mutex<DedicatedThread?>(nil)
+    private let thread = Locked<DedicatedThread?>(nil)
 
     init(wake: WakeSignal, links: CANLinkController, systemCalls: SystemCalls) {
         self.wake = wake

@@ -72,7 +72,7 @@ public final class CANRawSocket: CANTransport, Sendable {
     private let systemCalls: SystemCalls
     private let receiver: FrameReceiver
     /// True once closed; sends hold this lock for their nonblocking write so close cannot race them.
-    private let closed = Mutex(false)
+    private let closed = Locked(false)
 
     /// Opens a raw socket on `interface` ("can0", or ``anyInterface``) with `options`.
     ///

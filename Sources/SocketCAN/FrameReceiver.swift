@@ -32,7 +32,7 @@ final class FrameReceiver: Sendable {
     private let systemCalls: SystemCalls
     private let bufferLimit: Int
     private let wake: WakeSignal
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Frames the kernel dropped because the socket's receive queue overflowed (SO_RXQ_OVFL, cumulative).
     let kernelDroppedFrames = Atomic<UInt64>(0)
     /// Frames dropped because a subscriber fell more than `bufferLimit` frames behind.

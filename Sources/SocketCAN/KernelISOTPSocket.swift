@@ -1,6 +1,5 @@
 public import CANCore
 import CLinuxCAN
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -95,7 +94,7 @@ public final class KernelISOTPSocket: Sendable {
     }
     private let descriptor: Int32
     private let systemCalls: SystemCalls
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let closeSignal: WakeSignal
 
     /// Whether this kernel has ISO-TP sockets: `socket(PF_CAN, SOCK_DGRAM, CAN_ISOTP)` succeeds.

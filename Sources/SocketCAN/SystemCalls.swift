@@ -1,4 +1,4 @@
-import Synchronization
+import CANCore
 
 #if canImport(Glibc)
     import Glibc
@@ -82,11 +82,11 @@ package final class ScriptedErrnoInjector: ErrnoInjector {
         var script: [SystemCallName: [Errno?]]
         var log: [SystemCallName] = []
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Creates an injector that fails the named calls with the listed errnos, in order, then lets them through.
     package init(_ script: [SystemCallName: [Errno?]]) {
-        state = Mutex(State(script: script))
+        state = Locked(State(script: script))
     }
 
     package func errno(before name: SystemCallName) -> Errno? {

@@ -1,4 +1,4 @@
-import Synchronization
+import CANCore
 
 /// A clock for deterministic runs (`--virtual-time`, the golden tests): time stands still while tasks run and
 /// moves, at most ``step`` at a time, only when they have had their turn. Scans against a scenario then print the
@@ -17,7 +17,7 @@ final class SteppedClock: Clock, Sendable {
         var next = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// The most virtual time one move covers.
     let step: Duration
 
@@ -53,7 +53,7 @@ final class SteppedClock: Clock, Sendable {
     func run<Value: Sendable>(
         activity: @escaping @Sendable () -> Int, _ body: @escaping @Sendable () async -> Value
     ) async -> Value {
-        let done = Mutex(false)
+        let done = Locked(false)
         let task = Task {
             defer { done.withLock { $0 = true } }
             return await body()

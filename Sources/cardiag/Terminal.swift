@@ -1,4 +1,4 @@
-import Synchronization
+import CANCore
 
 #if canImport(Glibc)
     import Glibc
@@ -28,7 +28,7 @@ final class Terminal: Sendable {
 
     /// Standard output not yet written. Behind a lock: commands are async and may write from any task
     /// (`AdaptersCommand`, `LinkCommand`), so nothing here relies on a single caller.
-    private let outputBuffer = Mutex<[UInt8]>([])
+    private let outputBuffer = Locked<[UInt8]>([])
     private let flushThreshold = 1 << 16
 
     /// True when standard error is a terminal (progress lines are shown only then).

@@ -1,7 +1,6 @@
 import CANCore
 import Diagnostics
 import ISOTP
-import Synchronization
 import Testing
 
 /// A clock that moves only when a test advances it.
@@ -20,7 +19,7 @@ final class ScanManualClock: Clock, Sendable {
         var generation = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
     var sleeperCount: Int { state.withLock { $0.sleepers.count } }
@@ -96,7 +95,7 @@ final class ScanManualClock: Clock, Sendable {
 
 /// Collects every frame on a bus.
 final class FrameLog: Sendable {
-    let frames = Mutex<[CANFrame]>([])
+    let frames = Locked<[CANFrame]>([])
     init(_ endpoint: VirtualCANBus.Endpoint) {
         let stream = endpoint.receivedFrames()
         Task { for try await frame in stream { frames.withLock { $0.append(frame) } } }

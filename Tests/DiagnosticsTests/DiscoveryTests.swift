@@ -1,6 +1,5 @@
 import CANCore
 import Diagnostics
-import Synchronization
 import Testing
 import VirtualVehicle
 

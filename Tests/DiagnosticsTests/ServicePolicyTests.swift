@@ -1,7 +1,6 @@
 import CANCore
 import Diagnostics
 import ISOTP
-import Synchronization
 import Testing
 import VirtualVehicle
 

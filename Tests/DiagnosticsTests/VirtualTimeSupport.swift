@@ -1,6 +1,5 @@
 import CANCore
 import Diagnostics
-import Synchronization
 import VirtualVehicle
 
 /// Runs `body` on `clock`, moving virtual time from one sleeper's deadline to the next (and to each instant of
@@ -9,7 +8,7 @@ func runInVirtualTime<Value: Sendable>(
     _ clock: ScanManualClock, noise: (every: Duration, offset: Duration, send: @Sendable () async -> Void)? = nil,
     step: Duration = .milliseconds(1), limit: Duration = .seconds(60), _ body: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
-    let done = Mutex<Bool>(false)
+    let done = Locked<Bool>(false)
     let task = Task {
         defer { done.withLock { $0 = true } }
         return try await body()

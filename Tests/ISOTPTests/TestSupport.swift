@@ -1,6 +1,5 @@
 import CANCore
 import ISOTP
-import Synchronization
 
 /// A standard id from a literal; traps on a bad literal.
 func std(_ value: UInt32) -> CANIdentifier { .standard(value)! }
@@ -117,7 +116,7 @@ final class ManualClock: Clock, Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
