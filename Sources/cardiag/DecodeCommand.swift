@@ -51,11 +51,7 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "Output format: text, json or jsonl.")
     var format: OutputFormat = .text
 
-    @Option(help: "The log format: auto, candump, screen, csv, pcap, pcapng, asc or ecomcat.")
-    var logFormat: String = "auto"
-
-    @Flag(help: "Stop at the first bad line or record (exit status 65) instead of skipping it.")
-    var strict = false
+    @OptionGroup var logInput: LogInputOptions
 
     @Option(help: "Only report DTCs matching these patterns, comma-separated (x is any digit): B15xx,U11xx,B15C4.")
     var codes: String?
@@ -87,9 +83,6 @@ struct DecodeCommand: ParsableCommand {
         if payload != nil && input != nil { throw ValidationError("Give either a log file or --payload, not both.") }
         if let payload, Hex.bytes(payload).map({ !$0.isEmpty }) != true {
             throw ValidationError("--payload takes hex bytes, such as \"59 02 FF 95 C4 00 09\".")
-        }
-        guard logFormat == "auto" || LogFormat(shortName: logFormat) != nil else {
-            throw ValidationError("unknown log format '\(logFormat)'; use auto, candump, screen, csv, pcap, pcapng, asc or ecomcat")
         }
         guard VehicleProfile.builtIn[profile] != nil else {
             throw ValidationError("unknown profile '\(profile)'; use toyota or generic")
@@ -127,7 +120,7 @@ struct DecodeCommand: ParsableCommand {
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let threads = jobs.map { $0 == 0 ? cores : $0 } ?? cores
         var info = stat()
-        guard path != "-", !strict, reader.format == .candumpLog, !reader.isCompressed, threads > 1 || cuts != nil,
+        guard path != "-", !logInput.strict, reader.format == .candumpLog, !reader.isCompressed, threads > 1 || cuts != nil,
             stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG
         else { return reader }
         let size = Int(info.st_size)
@@ -158,7 +151,7 @@ struct DecodeCommand: ParsableCommand {
         let watcher = decoder
         let selection = FrameSelection(
             standardID: { watcher.watches(.standard($0)!) }, extendedGroup: { watcher.watches(.extended($0 << 16)!) })
-        var options = LogReader.Options(format: LogFormat(shortName: logFormat), strict: strict)
+        var options = logInput.readerOptions
         options.selection = selection
         let reader: any FrameInput
         do {

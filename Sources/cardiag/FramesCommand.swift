@@ -27,23 +27,12 @@ struct FramesCommand: ParsableCommand {
     /// How many skipped-line errors are printed before the summary.
     static let issuesShown = 10
 
-    func validate() throws {
-        guard format == "auto" || LogFormat(shortName: format) != nil else {
-            throw ValidationError(
-                "unknown format '\(format)'; use auto, candump, screen, csv, pcap, pcapng, asc or ecomcat")
-        }
-    }
+    func validate() throws { try LogInputOptions.check(format: format, named: "format") }
 
     func run() throws {
         let terminal = Terminal.shared
         let options = LogReader.Options(format: LogFormat(shortName: format), strict: strict)
-        let reader: LogReader
-        do {
-            reader = try LogReader(path: input, options: options)
-        } catch {
-            terminal.diagnostic("cardiag: \(error)")
-            throw ExitCode(Self.exitStatus(for: error).rawValue)
-        }
+        let reader = try LogInputOptions.open(input, options: options)
         let writer = CandumpLogWriter()
         var line: [UInt8] = []
         line.reserveCapacity(256)

@@ -20,31 +20,14 @@ struct ISOTPCommand: ParsableCommand {
     @Argument(help: "The log to read, or - for standard input.")
     var input: String
 
-    @Option(help: "The log format: auto, candump, screen, csv, pcap, pcapng, asc or ecomcat.")
-    var logFormat: String = "auto"
-
-    @Flag(help: "Stop at the first bad line or record (exit status 65) instead of skipping it.")
-    var strict = false
+    @OptionGroup var logInput: LogInputOptions
 
     @OptionGroup var pairOptions: PairOptions
-
-    func validate() throws {
-        guard logFormat == "auto" || LogFormat(shortName: logFormat) != nil else {
-            throw ValidationError(
-                "unknown log format '\(logFormat)'; use auto, candump, screen, csv, pcap, pcapng, asc or ecomcat")
-        }
-    }
 
     func run() throws {
         let terminal = Terminal.shared
         var tracker = ISOTPFlowTracker(configuration: try pairOptions.trackerConfiguration())
-        let reader: LogReader
-        do {
-            reader = try LogReader(path: input, options: .init(format: LogFormat(shortName: logFormat), strict: strict))
-        } catch {
-            terminal.diagnostic("cardiag: \(error)")
-            throw ExitCode(FramesCommand.exitStatus(for: error).rawValue)
-        }
+        let reader = try LogInputOptions.open(input, options: logInput.readerOptions)
         do {
             while let frame = try reader.next() {
                 if let message = tracker.feed(frame) { terminal.line(Self.line(for: message)) }

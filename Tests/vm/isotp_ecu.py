@@ -22,34 +22,31 @@ CAN_ISOTP_TX_PADDING = 0x004
 VIN = b"JTDKN3DU6A0123456"
 
 
-def dcm(request):
+def answer(request, own):
+    """What an ECU answers: its own answers first, then the default session, then a refusal (requestOutOfRange
+    for an unknown identifier, serviceNotSupported for anything else)."""
+    for prefix, response in own:
+        if request.startswith(prefix):
+            return response
     if request[:2] == b"\x10\x01":
         return b"\x50\x01\x00\x32\x01\xf4"
-    if request[:2] == b"\x19\x02":
-        return b"\x59\x02\xff\x95\xc4\x00\x09"
-    if request == b"\x22\xf1\x90":
-        return b"\x62\xf1\x90" + VIN
-    if request == b"\x22\xf1\x81":
-        return b"\x62\xf1\x81" + b"86741-0R011"
     if request[:1] == b"\x22":
         return b"\x7f\x22\x31"
     return b"\x7f" + request[:1] + b"\x11"
 
 
-def engine(request):
-    if request[:2] == b"\x10\x01":
-        return b"\x50\x01\x00\x32\x01\xf4"
-    if request[:2] == b"\x19\x02":
-        return b"\x59\x02\xff"
-    if request == b"\x03":
-        return b"\x43\x01\x03\x35"
-    if request in (b"\x07", b"\x0a"):
-        return bytes([request[0] + 0x40, 0x00])
-    if request == b"\x09\x02":
-        return b"\x49\x02\x01" + VIN
-    if request[:1] == b"\x22":
-        return b"\x7f\x22\x31"
-    return b"\x7f" + request[:1] + b"\x11"
+DCM = [
+    (b"\x19\x02", b"\x59\x02\xff\x95\xc4\x00\x09"),
+    (b"\x22\xf1\x90", b"\x62\xf1\x90" + VIN),
+    (b"\x22\xf1\x81", b"\x62\xf1\x81" + b"86741-0R011"),
+]
+ENGINE = [
+    (b"\x19\x02", b"\x59\x02\xff"),
+    (b"\x03", b"\x43\x01\x03\x35"),
+    (b"\x07", b"\x47\x00"),
+    (b"\x0a", b"\x4a\x00"),
+    (b"\x09\x02", b"\x49\x02\x01" + VIN),
+]
 
 
 def open_socket(interface, request_id, response_id, extended_address=None):
@@ -67,8 +64,8 @@ def open_socket(interface, request_id, response_id, extended_address=None):
 def main():
     interface, seconds = sys.argv[1], float(sys.argv[2])
     servers = {
-        open_socket(interface, 0x750, 0x758, 0xC7): dcm,
-        open_socket(interface, 0x7E0, 0x7E8): engine,
+        open_socket(interface, 0x750, 0x758, 0xC7): DCM,
+        open_socket(interface, 0x7E0, 0x7E8): ENGINE,
     }
     print("ready", file=sys.stderr, flush=True)
     deadline = time.monotonic() + seconds
@@ -79,7 +76,7 @@ def main():
             request = sock.recv(4096)
             if request[:1] == b"\x3e" and len(request) > 1 and request[1] & 0x80:
                 continue  # tester present, no answer wanted
-            sock.send(servers[sock](request))
+            sock.send(answer(request, servers[sock]))
             answered += 1
     print(f"answered {answered} requests", file=sys.stderr)
 
