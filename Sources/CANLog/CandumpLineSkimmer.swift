@@ -36,78 +36,268 @@ struct CandumpLineSkimmer {
     let maximumLineLength: Int
 
     /// Consumes lines from the start of `bytes` while they are in the fast shape and passed over.
-    /// `previous` is the timestamp of the frame before the first line, for counting regressions; candump
-    /// timestamps are never negative, so their components order the same way the durations do.
-    func run(over bytes: UnsafeRawBufferPointer, previous: Duration?) -> Run {
+    /// `previous` is the timestamp of the frame before the first line, for counting regressions.
+    ///
+    /// Most lines of a log have the shape of the line before them: the same number of digits on each side of
+    /// the timestamp's point and the same interface name. Such a line is checked against that shape a word at
+    /// a time (``Shape``), and its timestamp compared with the previous one as bytes, without converting it.
+    /// A line of another shape goes through ``line(at:selection:maximumLineLength:)``, which reads every field and sets the shape again.
+    func run(over bytes: UnsafeRawBufferPointer, previous: Duration?, shape lastShape: inout Shape) -> Run {
         var run = Run()
+        // A local copy: the optimiser keeps it in place, where it copied the `inout` shape for every line.
+        var shape = lastShape
+        defer { lastShape = shape }
         guard let start = bytes.baseAddress, bytes.count >= Self.window else { return run }
         let base = start.assumingMemoryBound(to: UInt8.self)
         let limit = bytes.count - Self.window
-        var latest: (seconds: Int64, attoseconds: Int64) =
-            previous.map { ($0.components.seconds, $0.components.attoseconds) } ?? (.min, .min)
-        var hasLatest = previous != nil
         var lineStart = 0
         var lines = 0
         var regressions = 0
-        var stoppedAtSelectedLine = false
+        /// The previous line's timestamp in the shape's byte order (valid after the first line).
+        var previousKey = Shape.Key(high: 0, middle: 0, low: 0)
+        /// The previous line's timestamp as numbers, when known without reading its line again.
+        var previousStamp: Stamp?
+        var previousLine: UnsafePointer<UInt8>?
         while lineStart <= limit {
             let line = base + lineStart
-            guard line[0] == 0x28 else { break }  // '('
-            // Seconds: 1-18 digits, then '.'; fraction: 1-18 digits, then ") ".
-            let (seconds, secondsDigits) = Self.decimalRun(line + 1)
-            guard secondsDigits > 0, secondsDigits <= 18, line[1 + secondsDigits] == 0x2E else { break }
-            let fractionStart = 2 + secondsDigits
-            let (fraction, fractionDigits) = Self.decimalRun(line + fractionStart)
-            var index = fractionStart + fractionDigits
-            guard fractionDigits > 0, fractionDigits <= 18, line[index] == 0x29, line[index + 1] == 0x20 else { break }
-            index += 2
-            // Interface name: 1-15 bytes above 0x20, then one space.
-            var nameLength = Self.leadingCount(Self.controlOrSpaceMask(Self.word(line + index)))
-            if nameLength == 8 { nameLength += Self.leadingCount(Self.controlOrSpaceMask(Self.word(line + index + 8))) }
-            guard nameLength > 0, nameLength <= InterfaceNameCache.maximumLength, line[index + nameLength] == 0x20
-            else { break }
-            index += nameLength + 1
-            // Id: 3 hex digits (at most 7FF) or 8 (no flag bits), then '#'.
-            let idWord = Self.word(line + index)
-            let idDigits = Self.leadingCount(~Self.hexMask(idWord) & Self.highBits)
-            guard line[index + idDigits] == 0x23 else { break }  // '#'
-            let isSelected: Bool
-            if idDigits == 3 {
-                let value = Self.hexValue(idWord, digits: 3)
-                guard value <= 0x7FF else { break }
-                isSelected = selection.containsStandard(value)
-            } else if idDigits == 8 {
-                let value = Self.hexValue(idWord, digits: 8)
-                guard value & 0xE000_0000 == 0 else { break }  // CAN_ERR_FLAG and above: not a data frame
-                isSelected = selection.containsExtended(value)
-            } else {
+            // The first line of a run is read field by field: its timestamp is compared with `previous`.
+            if previousLine != nil, let (key, length) = shape.accepts(line, self) {
+                if length == 0 {
+                    run.stoppedAtSelectedLine = true
+                    break
+                }
+                if key < previousKey { regressions += 1 }
+                previousKey = key
+                previousStamp = nil
+                previousLine = line
+                lines += 1
+                lineStart += length
+                continue
+            }
+            guard let parsed = Self.line(at: line, selection: selection, maximumLineLength: maximumLineLength) else { break }
+            if parsed.isSelected {
+                run.stoppedAtSelectedLine = true
                 break
             }
-            if isSelected {
-                stoppedAtSelectedLine = true
-                break
+            // Compared as numbers with the line before, whose numbers are read again if need be.
+            if let earlier = previousStamp ?? previousLine.flatMap({ Self.line(at: $0, selection: nil, maximumLineLength: .max)?.stamp }) {
+                if parsed.stamp < earlier { regressions += 1 }
+            } else if let previous,
+                Duration(secondsComponent: parsed.stamp.seconds, attosecondsComponent: parsed.stamp.attoseconds) < previous
+            {
+                regressions += 1
             }
-            index += idDigits + 1
-            // Data: an even number of hex digits, at most 16, then '\n'.
-            var dataDigits = Self.leadingCount(~Self.hexMask(Self.word(line + index)) & Self.highBits)
-            if dataDigits == 8 { dataDigits += Self.leadingCount(~Self.hexMask(Self.word(line + index + 8)) & Self.highBits) }
-            index += dataDigits
-            guard dataDigits & 1 == 0, line[index] == 0x0A, index <= maximumLineLength else { break }
-            let stamp = (seconds, fraction &* Self.attosecondScale(fractionDigits))
-            if hasLatest, stamp < latest { regressions += 1 }
-            latest = stamp
-            hasLatest = true
+            if !shape.fits(parsed, line) { shape = Shape(parsed, line: line) }
+            previousKey = shape.key(line)
+            previousStamp = parsed.stamp
+            previousLine = line
             lines += 1
-            lineStart += index + 1
+            lineStart += parsed.length
         }
         run.consumed = lineStart
         run.lines = lines
         run.regressions = regressions
-        run.stoppedAtSelectedLine = stoppedAtSelectedLine
-        if lines > 0 { run.latest = latest }
+        if let previousLine {
+            run.latest = previousStamp ?? Self.line(at: previousLine, selection: nil, maximumLineLength: .max)?.stamp
+        }
         return run
     }
 
+    /// A timestamp as seconds and attoseconds; candump timestamps are never negative, so their components
+    /// order the same way the durations do.
+    typealias Stamp = (seconds: Int64, attoseconds: Int64)
+
+    /// One line read field by field.
+    struct Line {
+        var stamp: Stamp
+        var secondsDigits: Int
+        var fractionDigits: Int
+        var nameLength: Int
+        /// Bytes of the line, its newline included.
+        var length: Int
+        var isSelected: Bool
+    }
+
+    /// Reads the line at `line` when it is in the fast shape (a selected id stops reading after the id, with
+    /// `length` 0); nil when it is not. A nil selection selects no id.
+    static func line(at line: UnsafePointer<UInt8>, selection: FrameSelection?, maximumLineLength: Int) -> Line? {
+        guard line[0] == 0x28 else { return nil }  // '('
+        // Seconds: 1-18 digits, then '.'; fraction: 1-18 digits, then ") ".
+        let (seconds, secondsDigits) = decimalRun(line + 1)
+        guard secondsDigits > 0, secondsDigits <= 18, line[1 + secondsDigits] == 0x2E else { return nil }
+        let fractionStart = 2 + secondsDigits
+        let (fraction, fractionDigits) = decimalRun(line + fractionStart)
+        var index = fractionStart + fractionDigits
+        guard fractionDigits > 0, fractionDigits <= 18, line[index] == 0x29, line[index + 1] == 0x20 else { return nil }
+        index += 2
+        // Interface name: 1-15 bytes above 0x20, then one space.
+        var nameLength = leadingCount(controlOrSpaceMask(word(line + index)))
+        if nameLength == 8 { nameLength += leadingCount(controlOrSpaceMask(word(line + index + 8))) }
+        guard nameLength > 0, nameLength <= InterfaceNameCache.maximumLength, line[index + nameLength] == 0x20
+        else { return nil }
+        index += nameLength + 1
+        var parsed = Line(
+            stamp: (seconds, fraction &* attosecondScale(fractionDigits)), secondsDigits: secondsDigits,
+            fractionDigits: fractionDigits, nameLength: nameLength, length: 0, isSelected: false)
+        guard let length = idAndData(line, from: index, selection: selection, maximumLineLength: maximumLineLength)
+        else { return nil }
+        if length == 0 {
+            parsed.isSelected = true
+        } else {
+            parsed.length = length
+        }
+        return parsed
+    }
+
+    /// Reads `ID#hexpairs\n` at `index`: the length of the line, newline included; 0 when the selection
+    /// contains the id; nil when the rest is not in the fast shape.
+    @inline(__always)
+    static func idAndData(_ line: UnsafePointer<UInt8>, from start: Int, selection: FrameSelection?, maximumLineLength: Int)
+        -> Int?
+    {
+        var index = start
+        // Id: 3 hex digits (at most 7FF) or 8 (no flag bits), then '#'.
+        let idWord = word(line + index)
+        let idDigits = leadingCount(~hexMask(idWord) & highBits)
+        guard line[index + idDigits] == 0x23 else { return nil }  // '#'
+        if idDigits == 3 {
+            let value = hexValue3(idWord)
+            guard value <= 0x7FF else { return nil }
+            if let selection, selection.containsStandard(value) { return 0 }
+        } else if idDigits == 8 {
+            let value = hexValue(idWord, digits: 8)
+            guard value & 0xE000_0000 == 0 else { return nil }  // CAN_ERR_FLAG and above: not a data frame
+            if let selection, selection.containsExtended(value) { return 0 }
+        } else {
+            return nil
+        }
+        index += idDigits + 1
+        // Data: an even number of hex digits, at most 16, then '\n'.
+        var dataDigits = leadingCount(~hexMask(word(line + index)) & highBits)
+        if dataDigits == 8 { dataDigits += leadingCount(~hexMask(word(line + index + 8)) & highBits) }
+        index += dataDigits
+        guard dataDigits & 1 == 0, line[index] == 0x0A, index <= maximumLineLength else { return nil }
+        return index + 1
+    }
+
+    /// The timestamp and name of a line, as the 24 bytes after its `(` and the name's 8 bytes, checked at once.
+    /// Made from a line read field by field; only for timestamps of up to 21 bytes (`)` and space included,
+    /// 24 in all) and names of up to 7.
+    struct Shape {
+        /// The timestamp's digits and point, in an order that compares like the timestamps.
+        struct Key: Comparable {
+            var high: UInt64
+            var middle: UInt64
+            var low: UInt64
+
+            static func < (left: Key, right: Key) -> Bool {
+                (left.high, left.middle, left.low) < (right.high, right.middle, right.low)
+            }
+        }
+
+        /// Per word of the 24 bytes: 0x80 where a digit must be, the byte itself where punctuation must be.
+        var expected: (UInt64, UInt64, UInt64)
+        /// Per word: 0x80 at digits (where the digit mask is kept).
+        var digitPositions: (UInt64, UInt64, UInt64)
+        /// Per word: 0xFF at punctuation (where the byte is kept).
+        var punctuationPositions: (UInt64, UInt64, UInt64)
+        /// Per word: 0xFF at the timestamp's digits and point.
+        var stampPositions: (UInt64, UInt64, UInt64)
+        /// Where the name starts, and its bytes and the space after it, with the mask that keeps them.
+        var nameStart: Int
+        var name: UInt64
+        var namePositions: UInt64
+        /// Where the id starts.
+        var idStart: Int
+
+        /// Fields of the line it was made from, to tell whether another line has the same shape.
+        var secondsDigits = 0
+        var fractionDigits = 0
+
+        /// A shape no line has: it expects a bit that neither mask keeps.
+        init() {
+            expected = (0x100, 0, 0)
+            digitPositions = (0, 0, 0)
+            punctuationPositions = (0, 0, 0)
+            stampPositions = (0, 0, 0)
+            nameStart = 0
+            name = 0
+            namePositions = 0
+            idStart = 0
+        }
+
+        /// The shape of `line`, read as `parsed`; a shape no line has when its timestamp or name is too long.
+        init(_ parsed: Line, line: UnsafePointer<UInt8>) {
+            self.init()
+            let stampLength = parsed.secondsDigits + 1 + parsed.fractionDigits
+            guard stampLength + 2 <= 24, parsed.nameLength <= 7 else { return }
+            secondsDigits = parsed.secondsDigits
+            fractionDigits = parsed.fractionDigits
+            var expected: [UInt64] = [0, 0, 0]
+            var digits: [UInt64] = [0, 0, 0]
+            var punctuation: [UInt64] = [0, 0, 0]
+            var stamp: [UInt64] = [0, 0, 0]
+            for offset in 0..<(stampLength + 2) {
+                let shift = UInt64(8 * (offset % 8))
+                let word = offset / 8
+                let byte: UInt8? =
+                    offset == parsed.secondsDigits ? 0x2E : offset == stampLength ? 0x29 : offset == stampLength + 1 ? 0x20 : nil
+                if let byte {
+                    expected[word] |= UInt64(byte) << shift
+                    punctuation[word] |= 0xFF << shift
+                } else {
+                    expected[word] |= 0x80 << shift
+                    digits[word] |= 0x80 << shift
+                }
+                if offset < stampLength { stamp[word] |= 0xFF << shift }
+            }
+            self.expected = (expected[0], expected[1], expected[2])
+            digitPositions = (digits[0], digits[1], digits[2])
+            punctuationPositions = (punctuation[0], punctuation[1], punctuation[2])
+            stampPositions = (stamp[0], stamp[1], stamp[2])
+            nameStart = 1 + stampLength + 2
+            namePositions = parsed.nameLength == 7 ? .max : (1 << UInt64(8 * (parsed.nameLength + 1))) - 1
+            name = CandumpLineSkimmer.word(line + nameStart) & namePositions
+            idStart = nameStart + parsed.nameLength + 1
+        }
+
+        /// Whether `line`, read as `parsed`, has this shape.
+        func fits(_ parsed: Line, _ line: UnsafePointer<UInt8>) -> Bool {
+            parsed.secondsDigits == secondsDigits && parsed.fractionDigits == fractionDigits
+                && idStart == nameStart + parsed.nameLength + 1 && CandumpLineSkimmer.word(line + nameStart) & namePositions == name
+        }
+
+        /// For a line of this shape: its timestamp's key and its length, newline included (0 when the selection
+        /// contains its id). nil for a line of another shape or not in the fast shape at all.
+        @inline(__always)
+        func accepts(_ line: UnsafePointer<UInt8>, _ skimmer: CandumpLineSkimmer) -> (Key, Int)? {
+            guard line[0] == 0x28 else { return nil }  // '('
+            let first = CandumpLineSkimmer.word(line + 1)
+            let second = CandumpLineSkimmer.word(line + 9)
+            let third = CandumpLineSkimmer.word(line + 17)
+            guard
+                CandumpLineSkimmer.digitMask(first) & digitPositions.0 | first & punctuationPositions.0 == expected.0,
+                CandumpLineSkimmer.digitMask(second) & digitPositions.1 | second & punctuationPositions.1 == expected.1,
+                CandumpLineSkimmer.digitMask(third) & digitPositions.2 | third & punctuationPositions.2 == expected.2,
+                CandumpLineSkimmer.word(line + nameStart) & namePositions == name,
+                let length = CandumpLineSkimmer.idAndData(
+                    line, from: idStart, selection: skimmer.selection, maximumLineLength: skimmer.maximumLineLength)
+            else { return nil }
+            let key = Key(
+                high: (first & stampPositions.0).byteSwapped, middle: (second & stampPositions.1).byteSwapped,
+                low: (third & stampPositions.2).byteSwapped)
+            return (key, length)
+        }
+
+        /// The timestamp of a line of this shape, as a key.
+        @inline(__always)
+        func key(_ line: UnsafePointer<UInt8>) -> Key {
+            Key(
+                high: (CandumpLineSkimmer.word(line + 1) & stampPositions.0).byteSwapped,
+                middle: (CandumpLineSkimmer.word(line + 9) & stampPositions.1).byteSwapped,
+                low: (CandumpLineSkimmer.word(line + 17) & stampPositions.2).byteSwapped)
+        }
+    }
     // MARK: Eight bytes at a time
 
     static let lowBits: UInt64 = 0x0101_0101_0101_0101
@@ -133,6 +323,18 @@ struct CandumpLineSkimmer {
     @inline(__always)
     static func hexMask(_ word: UInt64) -> UInt64 {
         mask(word, 0x30, 0x39) | mask(word | lowBits &* 0x20, 0x61, 0x66)
+    }
+
+    /// 0x80 in each byte that is a decimal digit.
+    @inline(__always)
+    static func digitMask(_ word: UInt64) -> UInt64 { mask(word, 0x30, 0x39) }
+
+    /// The value of the first three bytes of `word`, all hex digits: a digit's low four bits, plus 9 for a letter
+    /// (bit 6 set in `A`-`F` and `a`-`f`, clear in `0`-`9`).
+    @inline(__always)
+    static func hexValue3(_ word: UInt64) -> UInt32 {
+        let nibbles = (word & 0x0F0F0F) &+ ((word >> 6) & 0x010101) &* 9
+        return UInt32(truncatingIfNeeded: (nibbles & 0xFF) << 8 | (nibbles >> 8 & 0xFF) << 4 | nibbles >> 16 & 0xFF)
     }
 
     /// 0x80 in each byte that is a control character or a space (0x00-0x20).

@@ -104,6 +104,8 @@ public final class LogReader {
     private var sourceEnded = false
     private var finished = false
     private var discardingLongLine = false
+    /// The shape of the last line the candump skimmer read (see ``CandumpLineSkimmer/Shape``).
+    private var skimmedShape = CandumpLineSkimmer.Shape()
     /// The timestamp of the latest frame read (returned or passed over) that had one.
     public private(set) var lastTimestamp: Duration?
 
@@ -284,7 +286,7 @@ public final class LogReader {
             if let skimmer, !discardingLongLine, end - start >= CandumpLineSkimmer.window {
                 let run = skimmer.run(
                     over: UnsafeRawBufferPointer(start: buffer.baseAddress! + start, count: end - start),
-                    previous: lastTimestamp)
+                    previous: lastTimestamp, shape: &skimmedShape)
                 if run.lines > 0, let latest = run.latest {
                     start += run.consumed
                     scanFrom = max(scanFrom, start)

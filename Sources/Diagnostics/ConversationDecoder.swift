@@ -57,7 +57,11 @@ public struct ConversationDecoder: Sendable {
     /// The limits in force.
     public let limits: Limits
 
-    private var ecus: [ECUAddress: ECUReport] = [:]
+    /// Each ECU's report, in the order first heard, found through `reportIndex` (and `lastReport`: most
+    /// messages come from the ECU the message before came from).
+    private var reports: [ECUReport] = []
+    private var reportIndex: [ECUAddress: Int] = [:]
+    private var lastReport: (address: ECUAddress, index: Int)?
     private var pending: [ECUAddress: PendingRequest] = [:]
     /// Functional requests by request id (0x7DF, 0x18DB33F1), answered by any ECU in its range.
     private var functional: [CANIdentifier: PendingRequest] = [:]
@@ -180,7 +184,8 @@ public struct ConversationDecoder: Sendable {
     }
 
     private mutating func decodePositive(_ payload: [UInt8], request: [UInt8]?, address: ECUAddress, timestamp: Duration?) {
-        let guess = Self.protocolOf(response: payload, request: request, known: ecus[address]?.protocols ?? [])
+        let known = reports[index(of: address)].protocols
+        let guess = Self.protocolOf(response: payload, request: request, known: known)
         switch guess {
         case .uds:
             if let decoded = try? UDSMessage(decoding: payload) {
@@ -368,11 +373,23 @@ public struct ConversationDecoder: Sendable {
     }
 
     private mutating func withReport(_ address: ECUAddress, _ change: (inout ECUReport) -> Void) {
-        if ecus[address] == nil {
+        change(&reports[index(of: address)])
+    }
+
+    /// Where the report of the ECU at `address` is in `reports`, made when the ECU is new.
+    private mutating func index(of address: ECUAddress) -> Int {
+        if let lastReport, lastReport.address == address { return lastReport.index }
+        let index: Int
+        if let known = reportIndex[address] {
+            index = known
+        } else {
             let descriptor = profile.ecu(at: address)
-            ecus[address] = ECUReport(address: address, name: descriptor?.name, role: descriptor?.role ?? .other)
+            index = reports.count
+            reports.append(ECUReport(address: address, name: descriptor?.name, role: descriptor?.role ?? .other))
+            reportIndex[address] = index
         }
-        change(&ecus[address]!)
+        lastReport = (address, index)
+        return index
     }
 
     /// The DTC records decoded since the last call, in input order; they are no longer part of ``report(summary:busFaultSeen:)``.
@@ -385,11 +402,11 @@ public struct ConversationDecoder: Sendable {
 
     /// The report so far. Requests still open count as unanswered.
     public func report(summary: DecodeSummary = DecodeSummary(), busFaultSeen: Bool = false) -> DiagnosticReport {
-        var reports = ecus
+        var reports = reports
         for (address, open) in pending where !open.suppressesPositiveResponse {
-            reports[address]?.unansweredRequests += 1
+            if let index = reportIndex[address] { reports[index].unansweredRequests += 1 }
         }
-        let ordered = reports.values.sorted { $0.address < $1.address }
+        let ordered = reports.sorted { $0.address < $1.address }
         var summary = summary
         summary.messages = messages
         summary.undecodableMessages = undecodable

@@ -35,37 +35,37 @@ extension DiagnosticReportJSON {
             return
         }
         let code = dtc.code.rawValue
-        output.append(contentsOf: #"{"code":""#.utf8)
+        appendLiteral(#"{"code":""#, to: &output)
         appendCode(code, to: &output)
-        output.append(contentsOf: #"","ecu":{"extendedAddress":"#.utf8)
+        appendLiteral(#"","ecu":{"extendedAddress":"#, to: &output)
         if let address = record.ecu.extendedAddress {
             appendDecimal(UInt64(address), to: &output)
         } else {
-            output.append(contentsOf: "null".utf8)
+            appendLiteral("null", to: &output)
         }
-        output.append(contentsOf: #","name":"#.utf8)
+        appendLiteral(#","name":"#, to: &output)
         appendQuoted(ecuName, to: &output)
-        output.append(contentsOf: #","requestId":"#.utf8)
+        appendLiteral(#","requestId":"#, to: &output)
         appendDecimal(UInt64(record.ecu.requestID.value), to: &output)
-        output.append(contentsOf: #","responseId":"#.utf8)
+        appendLiteral(#","responseId":"#, to: &output)
         appendDecimal(UInt64(record.ecu.responseID.value), to: &output)
-        output.append(contentsOf: #"},"#.utf8)
+        appendLiteral(#"},"#, to: &output)
         output.append(contentsOf: failureType)
-        output.append(contentsOf: #","service":"#.utf8)
+        appendLiteral(#","service":"#, to: &output)
         appendQuoted(record.service, to: &output)
-        output.append(contentsOf: #","source":"#.utf8)
+        appendLiteral(#","source":"#, to: &output)
         appendQuoted(record.source.rawValue, to: &output)
         output.append(0x2C)  // ','
         output.append(contentsOf: status)
-        output.append(contentsOf: #","text":""#.utf8)
+        appendLiteral(#","text":""#, to: &output)
         appendCode(code, to: &output)
         if let type = dtc.failureType {
             output.append(0x2D)  // '-'
             output.append(hexDigit(type.rawValue >> 4))
             output.append(hexDigit(type.rawValue & 0xF))
         }
-        output.append(contentsOf: #"","timestamp":"#.utf8)
-        output.append(contentsOf: stamp.utf8)
+        appendLiteral(#"","timestamp":"#, to: &output)
+        appendText(stamp, to: &output)
         output.append(0x7D)  // '}'
     }
 
@@ -82,7 +82,8 @@ extension DiagnosticReportJSON {
 
     /// Text JSON writes between quotes as it is: no quote, backslash or control character.
     static func isPlainJSONText(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+        var text = text
+        return text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
     }
 
     /// The timestamp as the encoder writes the Double: `description`, with a whole number's ".0" dropped;
@@ -91,8 +92,14 @@ extension DiagnosticReportJSON {
         guard let value = seconds(duration) else { return "null" }
         var text = value.description
         // Exponent form ("1e-05"), "nan" and "inf" are left to the encoder.
-        if text.utf8.contains(where: { $0 == 0x65 || $0 == 0x6E || $0 == 0x69 }) { return nil }
-        if text.utf8.count > 2, text.utf8.last == 0x30, text.utf8.dropLast().last == 0x2E { text.removeLast(2) }
+        let (isPlain, endsInPointZero) = text.withUTF8 { bytes in
+            (
+                !bytes.contains { $0 == 0x65 || $0 == 0x6E || $0 == 0x69 },
+                bytes.count > 2 && bytes[bytes.count - 1] == 0x30 && bytes[bytes.count - 2] == 0x2E
+            )
+        }
+        guard isPlain else { return nil }
+        if endsInPointZero { text.removeLast(2) }
         return text
     }
 
@@ -125,12 +132,25 @@ extension DiagnosticReportJSON {
 
     private static func appendQuoted(_ value: String?, to output: inout [UInt8]) {
         guard let value else {
-            output.append(contentsOf: "null".utf8)
+            appendLiteral("null", to: &output)
             return
         }
         output.append(0x22)
-        output.append(contentsOf: value.utf8)
+        appendText(value, to: &output)
         output.append(0x22)
+    }
+
+    /// Appends a string's UTF-8 in one copy (appending `text.utf8` goes a code unit at a time).
+    @inline(__always)
+    private static func appendText(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    /// Appends a literal's UTF-8 in one copy.
+    @inline(__always)
+    private static func appendLiteral(_ literal: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// The parts of a line that depend on one byte only, made once: for each failure type,

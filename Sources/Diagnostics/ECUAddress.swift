@@ -18,6 +18,15 @@ public struct ECUAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.extendedAddress = extendedAddress
     }
 
+    /// Hashes the three fields as one word: two ids (29 bits and a format bit each) and the sub-address (9 bits
+    /// with its presence) fit in 64 bits, so equal addresses hash alike and a decoder's per-message lookups
+    /// feed the hasher once.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(Self.key(requestID) << 34 | Self.key(responseID) << 4 ^ UInt64(extendedAddress.map { 0x100 | UInt16($0) } ?? 0))
+    }
+
+    private static func key(_ id: CANIdentifier) -> UInt64 { UInt64(id.value) << 1 | (id.isExtended ? 1 : 0) }
+
     /// An 11-bit request id answered on request + 8 (Toyota's and OBD-II's physical pairing).
     /// Returns nil when either id would be out of the 11-bit range.
     public static func standard(request: UInt32, extendedAddress: UInt8? = nil) -> ECUAddress? {
