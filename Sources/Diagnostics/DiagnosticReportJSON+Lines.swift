@@ -35,38 +35,111 @@ extension DiagnosticReportJSON {
             return
         }
         let code = dtc.code.rawValue
-        appendLiteral(#"{"code":""#, to: &output)
-        appendCode(code, to: &output)
-        appendLiteral(#"","ecu":{"extendedAddress":"#, to: &output)
-        if let address = record.ecu.extendedAddress {
-            appendDecimal(UInt64(address), to: &output)
-        } else {
-            appendLiteral("null", to: &output)
+        // Room for every part (fixed text and numbers take under 200 bytes), written through a pointer and
+        // trimmed after: appending part by part checked the array's capacity and uniqueness every time.
+        let room =
+            256 + (ecuName?.utf8.count ?? 0) + record.service.utf8.count + record.source.rawValue.utf8.count
+            + failureType.count + status.count + stamp.utf8.count
+        let before = output.count
+        output.append(contentsOf: repeatElement(0, count: room))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            var line = LineWriter(buffer.baseAddress! + before)
+            line.literal(#"{"code":""#)
+            line.code(code)
+            line.literal(#"","ecu":{"extendedAddress":"#)
+            if let address = record.ecu.extendedAddress { line.decimal(UInt64(address)) } else { line.literal("null") }
+            line.literal(#","name":"#)
+            line.quoted(ecuName)
+            line.literal(#","requestId":"#)
+            line.decimal(UInt64(record.ecu.requestID.value))
+            line.literal(#","responseId":"#)
+            line.decimal(UInt64(record.ecu.responseID.value))
+            line.literal(#"},"#)
+            line.bytes(failureType)
+            line.literal(#","service":"#)
+            line.quoted(record.service)
+            line.literal(#","source":"#)
+            line.quoted(record.source.rawValue)
+            line.byte(0x2C)  // ','
+            line.bytes(status)
+            line.literal(#","text":""#)
+            line.code(code)
+            if let type = dtc.failureType {
+                line.byte(0x2D)  // '-'
+                line.byte(hexDigit(type.rawValue >> 4))
+                line.byte(hexDigit(type.rawValue & 0xF))
+            }
+            line.literal(#"","timestamp":"#)
+            line.text(stamp)
+            line.byte(0x7D)  // '}'
+            return line.pointer - (buffer.baseAddress! + before)
         }
-        appendLiteral(#","name":"#, to: &output)
-        appendQuoted(ecuName, to: &output)
-        appendLiteral(#","requestId":"#, to: &output)
-        appendDecimal(UInt64(record.ecu.requestID.value), to: &output)
-        appendLiteral(#","responseId":"#, to: &output)
-        appendDecimal(UInt64(record.ecu.responseID.value), to: &output)
-        appendLiteral(#"},"#, to: &output)
-        output.append(contentsOf: failureType)
-        appendLiteral(#","service":"#, to: &output)
-        appendQuoted(record.service, to: &output)
-        appendLiteral(#","source":"#, to: &output)
-        appendQuoted(record.source.rawValue, to: &output)
-        output.append(0x2C)  // ','
-        output.append(contentsOf: status)
-        appendLiteral(#","text":""#, to: &output)
-        appendCode(code, to: &output)
-        if let type = dtc.failureType {
-            output.append(0x2D)  // '-'
-            output.append(hexDigit(type.rawValue >> 4))
-            output.append(hexDigit(type.rawValue & 0xF))
+        output.removeLast(room - written)
+    }
+
+    /// Writes a line's parts one after another through a pointer; the caller makes room for them first.
+    private struct LineWriter {
+        var pointer: UnsafeMutablePointer<UInt8>
+
+        init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
+
+        @inline(__always)
+        mutating func byte(_ byte: UInt8) {
+            pointer.pointee = byte
+            pointer += 1
         }
-        appendLiteral(#"","timestamp":"#, to: &output)
-        appendText(stamp, to: &output)
-        output.append(0x7D)  // '}'
+
+        @inline(__always)
+        mutating func literal(_ literal: StaticString) {
+            pointer.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            pointer += literal.utf8CodeUnitCount
+        }
+
+        @inline(__always)
+        mutating func bytes(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: $0.count) }
+            pointer += bytes.count
+        }
+
+        mutating func text(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                if let base = bytes.baseAddress { pointer.update(from: base, count: bytes.count) }
+                pointer += bytes.count
+            }
+        }
+
+        mutating func quoted(_ text: String?) {
+            guard let text else { return literal("null") }
+            byte(0x22)
+            self.text(text)
+            byte(0x22)
+        }
+
+        /// The five characters of a code (`B15C4`), as `DTCCode.description` writes them.
+        mutating func code(_ code: UInt16) {
+            let letter: UInt8 =
+                switch code >> 14 {
+                case 0: 0x50  // P
+                case 1: 0x43  // C
+                case 2: 0x42  // B
+                default: 0x55  // U
+                }
+            byte(letter)
+            byte(0x30 + UInt8((code >> 12) & 0x3))
+            byte(DiagnosticReportJSON.hexDigit(UInt8((code >> 8) & 0xF)))
+            byte(DiagnosticReportJSON.hexDigit(UInt8((code >> 4) & 0xF)))
+            byte(DiagnosticReportJSON.hexDigit(UInt8(code & 0xF)))
+        }
+
+        mutating func decimal(_ value: UInt64) {
+            var divisor: UInt64 = 1
+            while value / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 {
+                byte(0x30 + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
     }
 
     /// The JSONL line with the repair plan (`advice`, a triage document as in the decode document's `triage`),
@@ -103,32 +176,8 @@ extension DiagnosticReportJSON {
         return text
     }
 
-    /// The five characters of a code (`B15C4`), as `DTCCode.description` writes them.
-    private static func appendCode(_ code: UInt16, to output: inout [UInt8]) {
-        let letters: (UInt8, UInt8, UInt8, UInt8) = (0x50, 0x43, 0x42, 0x55)  // P C B U
-        switch code >> 14 {
-        case 0: output.append(letters.0)
-        case 1: output.append(letters.1)
-        case 2: output.append(letters.2)
-        default: output.append(letters.3)
-        }
-        output.append(0x30 + UInt8((code >> 12) & 0x3))
-        output.append(hexDigit(UInt8((code >> 8) & 0xF)))
-        output.append(hexDigit(UInt8((code >> 4) & 0xF)))
-        output.append(hexDigit(UInt8(code & 0xF)))
-    }
-
     @inline(__always)
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x37 + nibble }
-
-    private static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            output.append(0x30 + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
-    }
+    fileprivate static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x37 + nibble }
 
     private static func appendQuoted(_ value: String?, to output: inout [UInt8]) {
         guard let value else {
