@@ -34,7 +34,7 @@ func decode(path: String) throws(LogError) {
     var streamed = 0
     func writeRecords() {
         for record in decoder.takeDTCRecords() {
-            DiagnosticReportJSON.appendLine(for: record, ecuName: profile.ecu(at: record.ecu)?.name, to: &output)
+            DiagnosticReportJSON.appendLine(for: record, ecuName: decoder.ecuName(at: record.ecu), to: &output)
             output.append(0x0A)
             streamed += 1
         }

@@ -22,6 +22,8 @@ public struct GVRETCSVParser: LogLineParser {
 
     private var columns: Columns?
     private var busNames: [Int64: String] = [:]
+    /// The bus of the line before and its name: most lines are on the same bus as the one before.
+    private var lastBus: (number: Int64, name: String)?
 
     /// Creates a parser; the first non-blank line must be the header.
     public init() {}
@@ -113,11 +115,17 @@ public struct GVRETCSVParser: LogLineParser {
         }
         var interface: String?
         if bus >= 0 {
-            if let known = busNames[bus] {
+            if let lastBus, lastBus.number == bus {
+                interface = lastBus.name
+            } else if let known = busNames[bus] {
+                lastBus = (bus, known)
                 interface = known
             } else {
                 let name = "bus\(bus)"
-                if busNames.count < 64 { busNames[bus] = name }
+                if busNames.count < 64 {
+                    busNames[bus] = name
+                    lastBus = (bus, name)
+                }
                 interface = name
             }
         }

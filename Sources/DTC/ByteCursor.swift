@@ -60,10 +60,11 @@ package struct ByteCursor<Failure: PayloadDecodingError>: Sendable {
     }
 
     /// Throws when bytes remain after the last field of `what`.
-    package func finish(_ what: String) throws(Failure) {
+    /// `what` names the message in the error, and is only made when there is one.
+    package func finish(_ what: @autoclosure () -> String) throws(Failure) {
         guard isAtEnd else {
             throw Failure.trailingBytes(
-                "\(remainingCount) byte(s) after the end of \(what)", offset: offset, payload: payload)
+                "\(remainingCount) byte(s) after the end of \(what())", offset: offset, payload: payload)
         }
     }
 }

@@ -244,7 +244,7 @@ public struct ConversationDecoder: Sendable {
     private mutating func absorb(_ message: UDSMessage, request: [UInt8]?, address: ECUAddress, timestamp: Duration?) {
         switch message.content {
         case .readDTCInformationResponse:
-            let service = "19 " + Hex.string(message.payload.count > 1 ? message.payload[1] : 0, digits: 2)
+            let service = Self.readDTCInformationServices[Int(message.payload.count > 1 ? message.payload[1] : 0)]
             addDTCs(message.dtcs, source: .uds, service: service, address: address, timestamp: timestamp)
         case .diagnosticSessionControlResponse(let response):
             withReport(address) { $0.activeSession = response.sessionType.rawValue }
@@ -292,7 +292,7 @@ public struct ConversationDecoder: Sendable {
     private mutating func absorb(_ message: OBDMessage, address: ECUAddress, timestamp: Duration?) {
         switch message.content {
         case .troubleCodesResponse:
-            let service = Hex.string(message.payload[0] & ~0x40, digits: 2)
+            let service = Self.obdModes[Int(message.payload[0] & ~0x40)]
             addDTCs(message.dtcs, source: .obd, service: service, address: address, timestamp: timestamp)
         case .vehicleInformationResponse(let response):
             let key: String? =
@@ -317,6 +317,11 @@ public struct ConversationDecoder: Sendable {
         guard !trimmed.isEmpty, trimmed.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         return String(decoding: trimmed, as: UTF8.self)
     }
+
+    /// `19 02`, `19 0A`...: a DTC record's service for each ReadDTCInformation sub-function, made once.
+    static let readDTCInformationServices = (0...255).map { "19 " + Hex.string(UInt8($0), digits: 2) }
+    /// `03`, `07`, `0A`...: a DTC record's service for each OBD mode, made once.
+    static let obdModes = (0...255).map { Hex.string(UInt8($0), digits: 2) }
 
     /// Identification DIDs kept in ECU reports, by the key they are reported under.
     static let identificationKeys: [UInt16: String] = [
@@ -374,6 +379,14 @@ public struct ConversationDecoder: Sendable {
 
     private mutating func withReport(_ address: ECUAddress, _ change: (inout ECUReport) -> Void) {
         change(&reports[index(of: address)])
+    }
+
+    /// The profile's name for the ECU at `address`, as its report has it: for records taken with
+    /// ``takeDTCRecords()``, without searching the profile for each one.
+    public func ecuName(at address: ECUAddress) -> String? {
+        if let lastReport, lastReport.address == address { return reports[lastReport.index].name }
+        if let index = reportIndex[address] { return reports[index].name }
+        return profile.ecu(at: address)?.name
     }
 
     /// Where the report of the ECU at `address` is in `reports`, made when the ECU is new.

@@ -41,6 +41,9 @@ public struct LogDecoder: Sendable {
     /// The DTC records decoded since the last call, in input order (see ``ConversationDecoder/takeDTCRecords()``).
     public mutating func takeDTCRecords() -> [DTCRecord] { conversations.takeDTCRecords() }
 
+    /// The profile's name for the ECU at `address` (see ``ConversationDecoder/ecuName(at:)``).
+    public func ecuName(at address: ECUAddress) -> String? { conversations.ecuName(at: address) }
+
     /// Feeds one frame, in input order.
     public mutating func feed(_ frame: CANFrame) {
         if case .error(let classes) = frame.kind {

@@ -175,7 +175,7 @@ struct DecodeCommand: ParsableCommand {
         func writeRecords() {
             for record in decoder.takeDTCRecords()
             where patterns.isEmpty || patterns.contains(where: { $0.matches(record.dtc) }) {
-                DiagnosticReportJSON.appendLine(for: record, ecuName: profile.ecu(at: record.ecu)?.name, to: &lines)
+                DiagnosticReportJSON.appendLine(for: record, ecuName: decoder.ecuName(at: record.ecu), to: &lines)
                 lines.append(0x0A)
                 streamed += 1
             }
