@@ -1,3 +1,5 @@
+import CANCore
+
 /// The reader's fast path over a buffer of candump log lines: it walks line after line in the one common
 /// shape, `(seconds.fraction) name ID#hexpairs` followed directly by `\n`, and counts each line whose id the
 /// selection leaves out, without making a frame, a string or a cursor.
@@ -178,6 +180,40 @@ struct CandumpLineSkimmer {
         index += dataDigits
         guard dataDigits & 1 == 0, line[index] == 0x0A, index <= maximumLineLength else { return nil }
         return index + 1
+    }
+
+    /// A line in the fast shape whose id is selected, read into a frame's parts: what the general parser makes of
+    /// it, without its cursor. `line` must have ``window`` bytes readable; nil when the line is not in the shape.
+    static func selectedFrame(at line: UnsafePointer<UInt8>, maximumLineLength: Int) -> SelectedFrame? {
+        guard let parsed = Self.line(at: line, selection: nil, maximumLineLength: maximumLineLength) else { return nil }
+        let nameStart = parsed.secondsDigits + parsed.fractionDigits + 4
+        let idStart = nameStart + parsed.nameLength + 1
+        let idWord = word(line + idStart)
+        let idDigits = line[idStart + 3] == 0x23 ? 3 : 8
+        let id: CANIdentifier? =
+            idDigits == 3 ? .standard(hexValue3(idWord)) : .extended(hexValue(idWord, digits: 8))
+        guard let id else { return nil }
+        var data = CANPayload()
+        var index = idStart + idDigits + 1
+        while line[index] != 0x0A {
+            _ = data.append(LineCursor.hexValue(line[index]) << 4 | LineCursor.hexValue(line[index + 1]))
+            index += 2
+        }
+        let timestamp = Duration(secondsComponent: parsed.stamp.seconds, attosecondsComponent: parsed.stamp.attoseconds)
+        return SelectedFrame(
+            id: id, data: data, timestamp: timestamp, name: UnsafeRawBufferPointer(start: line + nameStart, count: parsed.nameLength),
+            length: parsed.length)
+    }
+
+    /// The parts of a selected line's frame (see ``selectedFrame(at:maximumLineLength:)``).
+    struct SelectedFrame {
+        var id: CANIdentifier
+        var data: CANPayload
+        var timestamp: Duration
+        /// The interface name's bytes, in the line.
+        var name: UnsafeRawBufferPointer
+        /// Bytes of the line, its newline included.
+        var length: Int
     }
 
     /// The timestamp and name of a line, as the 24 bytes after its `(` and the name's 8 bytes, checked at once.

@@ -50,6 +50,9 @@ public struct CandumpLogParser: LogLineParser {
     /// Every line this accepts, ``parse(line:)`` accepts too, as a classic data frame with that id and
     /// timestamp: it uses the same cursor steps and gives up (returns nil) at anything else — dotted or FD
     /// data, remote and error frames, raw DLCs, malformed input — so errors and counts do not change.
+    /// The interface name for `bytes`, from the same cache `parse(line:)` uses.
+    mutating func interface(for bytes: UnsafeRawBufferPointer) -> String { interfaces.name(for: bytes) }
+
     @inline(__always)
     func skim(line raw: UnsafeRawBufferPointer, selection: FrameSelection) -> Duration? {
         let line = raw.droppingCarriageReturn

@@ -296,6 +296,19 @@ public final class LogReader {
                     lastTimestamp = Duration(secondsComponent: latest.seconds, attosecondsComponent: latest.attoseconds)
                 }
                 lineIsSelected = run.stoppedAtSelectedLine
+                // A selected line in the fast shape becomes a frame here, as the parser would make it.
+                if lineIsSelected, end - start >= CandumpLineSkimmer.window,
+                    let selected = CandumpLineSkimmer.selectedFrame(
+                        at: (buffer.baseAddress! + start).assumingMemoryBound(to: UInt8.self),
+                        maximumLineLength: options.maximumLineLength)
+                {
+                    start += selected.length
+                    scanFrom = max(scanFrom, start)
+                    linesRead += 1
+                    return CANFrame(
+                        unchecked: selected.id, kind: .classic, data: selected.data, timestamp: selected.timestamp,
+                        interface: text.candumpLog.interface(for: selected.name))
+                }
             }
             guard let line = try nextLine() else { return nil }
             linesRead += 1
