@@ -30,11 +30,12 @@ func decode(path: String) throws(LogError) {
     let selection = FrameSelection(
         standardID: { watcher.watches(.standard($0)!) }, extendedGroup: { watcher.watches(.extended($0 << 16)!) })
     var output: [UInt8] = []
+    var lineWriter = DiagnosticReportJSON.RecordLineWriter()
     output.reserveCapacity(1 << 16)
     var streamed = 0
     func writeRecords() {
         for record in decoder.takeDTCRecords() {
-            DiagnosticReportJSON.appendLine(for: record, ecuName: decoder.ecuName(at: record.ecu), to: &output)
+            lineWriter.append(record, ecuName: decoder.ecuName(at: record.ecu), to: &output)
             output.append(0x0A)
             streamed += 1
         }

@@ -107,6 +107,17 @@ package enum PayloadText {
         return String(decoding: body, as: UTF8.self)
     }
 
+    /// `printableASCII(_:)` for a slice, through its buffer (the generic form is not specialised across modules).
+    package static func printableASCII(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var end = buffer.count
+            while end > 0, buffer[end - 1] == 0x00 || buffer[end - 1] == 0xFF || buffer[end - 1] == 0x20 { end -= 1 }
+            let body = UnsafeBufferPointer(rebasing: buffer[0..<end])
+            guard !body.isEmpty, !body.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { return nil }
+            return String(decoding: body, as: UTF8.self)
+        }
+    }
+
     /// A decimal with at most `decimals` fraction digits, trailing zeros trimmed ("50", "12.5", "-40").
     package static func decimal(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return "\(value)" }

@@ -79,7 +79,8 @@ public struct ConversationDecoder: Sendable {
     /// ``Limits/distinctDTCRecordsPerECU`` distinct ones (only with ``Limits/keepsDTCRecordsInECUReports`` off).
     public private(set) var distinctRecordsLeftOut = 0
     /// What each ECU's report holds, by code, failure type, status and KWP status, when records are streamed.
-    private var distinctInReports: [ECUAddress: Set<DistinctRecord>] = [:]
+    /// By the report's index in `reports`.
+    private var distinctInReports: [Set<DistinctRecord>] = []
 
     private struct DistinctRecord: Hashable {
         var dtc: DiagnosticTroubleCode
@@ -334,6 +335,7 @@ public struct ConversationDecoder: Sendable {
         _ dtcs: [DiagnosticTroubleCode], source: DiagnosticProtocol, service: String, address: ECUAddress,
         timestamp: Duration?, kwpStatuses: [KWPReadDiagnosticTroubleCodesByStatus.Status]? = nil
     ) {
+        let report = index(of: address)
         for (index, dtc) in dtcs.enumerated() {
             guard recordsKept < limits.dtcRecordsKept else {
                 dtcRecordsDropped += 1
@@ -345,18 +347,17 @@ public struct ConversationDecoder: Sendable {
             records.append(record)
             recordsKept += 1
             if limits.keepsDTCRecordsInECUReports {
-                withReport(address) { $0.dtcs.append(record) }
+                reports[report].dtcs.append(record)
                 continue
             }
+            while distinctInReports.count <= report { distinctInReports.append([]) }
             let key = DistinctRecord(dtc: dtc, kwpStatus: record.kwpStatus?.rawValue)
-            if distinctInReports[address]?.contains(key) == true {
-                withReport(address) { _ in }
-            } else if distinctInReports[address, default: []].count < limits.distinctDTCRecordsPerECU {
-                distinctInReports[address, default: []].insert(key)
-                withReport(address) { $0.dtcs.append(record) }
+            if distinctInReports[report].contains(key) { continue }
+            if distinctInReports[report].count < limits.distinctDTCRecordsPerECU {
+                distinctInReports[report].insert(key)
+                reports[report].dtcs.append(record)
             } else {
                 distinctRecordsLeftOut += 1
-                withReport(address) { _ in }
             }
         }
     }

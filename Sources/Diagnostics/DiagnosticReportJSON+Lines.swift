@@ -17,6 +17,31 @@ extension DiagnosticReportJSON {
     /// of records; the generic encoder spent about 20 µs on each, and building the line as a `String` still
     /// most of a whole decode's time.
     public static func appendLine(for record: DTCRecord, ecuName: String?, to output: inout [UInt8]) {
+        appendLine(for: record, ecuName: ecuName, timestamp: timestampText(record.timestamp), to: &output)
+    }
+
+    /// Writes DTC records as JSONL lines like ``appendLine(for:ecuName:to:)``, keeping the text of the last
+    /// timestamp: the records of one response share it, and writing a `Double` the way `JSONEncoder` does is
+    /// most of a line's cost.
+    public struct RecordLineWriter: Sendable {
+        private var lastTimestamp: Duration?
+        private var lastText: String?? = .none
+
+        /// A writer that has written nothing yet.
+        public init() {}
+
+        /// Appends `record` as a JSONL line (no newline) to `output`.
+        public mutating func append(_ record: DTCRecord, ecuName: String?, to output: inout [UInt8]) {
+            if lastText == nil || record.timestamp != lastTimestamp {
+                lastTimestamp = record.timestamp
+                lastText = .some(DiagnosticReportJSON.timestampText(record.timestamp))
+            }
+            DiagnosticReportJSON.appendLine(for: record, ecuName: ecuName, timestamp: lastText!, to: &output)
+        }
+    }
+
+    /// `appendLine(for:ecuName:to:)` with the timestamp's text made already (nil: the encoder writes the line).
+    static func appendLine(for record: DTCRecord, ecuName: String?, timestamp: String?, to output: inout [UInt8]) {
         let dtc = record.dtc
         let fragments = LineFragments.shared
         var failureType: [UInt8]? = fragments.noFailureType
@@ -29,7 +54,7 @@ extension DiagnosticReportJSON {
         }
         // Text JSON must escape (quotes, backslashes, control characters) goes through the encoder.
         guard ecuName.map(isPlainJSONText) ?? true, isPlainJSONText(record.service), let failureType, let status,
-            let stamp = timestampText(record.timestamp)
+            let stamp = timestamp
         else {
             output.append(contentsOf: encode(DTCRecordJSON(record, ecuName: ecuName), pretty: false).utf8)
             return
@@ -43,7 +68,7 @@ extension DiagnosticReportJSON {
         let before = output.count
         output.append(contentsOf: repeatElement(0, count: room))
         let written = output.withUnsafeMutableBufferPointer { buffer in
-            var line = LineWriter(buffer.baseAddress! + before)
+            var line = ByteWriter(buffer.baseAddress! + before)
             line.literal(#"{"code":""#)
             line.code(code)
             line.literal(#"","ecu":{"extendedAddress":"#)
@@ -78,7 +103,7 @@ extension DiagnosticReportJSON {
     }
 
     /// Writes a line's parts one after another through a pointer; the caller makes room for them first.
-    private struct LineWriter {
+    private struct ByteWriter {
         var pointer: UnsafeMutablePointer<UInt8>
 
         init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }

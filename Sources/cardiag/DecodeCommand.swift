@@ -166,6 +166,7 @@ struct DecodeCommand: ParsableCommand {
         var streamed = 0
         // JSONL lines are written as bytes and handed out 64 KiB at a time.
         var lines: [UInt8] = []
+        var lineWriter = DiagnosticReportJSON.RecordLineWriter()
         if streaming { lines.reserveCapacity(1 << 16 + 1024) }
         func flushLines() {
             guard !lines.isEmpty else { return }
@@ -175,7 +176,7 @@ struct DecodeCommand: ParsableCommand {
         func writeRecords() {
             for record in decoder.takeDTCRecords()
             where patterns.isEmpty || patterns.contains(where: { $0.matches(record.dtc) }) {
-                DiagnosticReportJSON.appendLine(for: record, ecuName: decoder.ecuName(at: record.ecu), to: &lines)
+                lineWriter.append(record, ecuName: decoder.ecuName(at: record.ecu), to: &lines)
                 lines.append(0x0A)
                 streamed += 1
             }

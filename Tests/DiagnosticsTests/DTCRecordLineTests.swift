@@ -74,4 +74,23 @@ import Testing
             #expect(bytes == Array(("x" + DiagnosticReportJSON.line(for: record, ecuName: name)).utf8))
         }
     }
+
+    /// A writer that keeps the last timestamp's text writes what the encoder does for every record, whether the
+    /// timestamp is the one before (records of one response), another, or none.
+    @Test func recordLineWriterMatchesTheEncoder() {
+        var writer = DiagnosticReportJSON.RecordLineWriter()
+        var written: [UInt8] = []
+        var expected = ""
+        let sequence = [3, 3, 3, 0, 0, 5, 3, 3, 12, 11, 11, 1, 0]
+        for (step, timestampIndex) in sequence.enumerated() {
+            let (ecu, name) = Self.ecus[step % Self.ecus.count]
+            let record = DTCRecord(
+                dtc: Self.dtcs[step % Self.dtcs.count], source: .uds, service: "19 02",
+                timestamp: Self.timestamps[timestampIndex], ecu: ecu)
+            writer.append(record, ecuName: name, to: &written)
+            written.append(0x0A)
+            expected += DiagnosticReportJSON.encode(DTCRecordJSON(record, ecuName: name), pretty: false) + "\n"
+        }
+        #expect(String(decoding: written, as: UTF8.self) == expected)
+    }
 }
