@@ -1,4 +1,5 @@
 import CANCore
+import CByteScan
 
 /// The reader's fast path over a buffer of candump log lines: it walks line after line in the one common
 /// shape, `(seconds.fraction) name ID#hexpairs` followed directly by `\n`, and counts each line whose id the
@@ -231,13 +232,14 @@ struct CandumpLineSkimmer {
             }
         }
 
-        /// Per word of the 24 bytes: 0x80 where a digit must be, the byte itself where punctuation must be.
-        var expected: (UInt64, UInt64, UInt64)
-        /// Per word: 0x80 at digits (where the digit mask is kept).
-        var digitPositions: (UInt64, UInt64, UInt64)
-        /// Per word: 0xFF at punctuation (where the byte is kept).
-        var punctuationPositions: (UInt64, UInt64, UInt64)
-        /// Per word: 0xFF at the timestamp's digits and point.
+        /// Bit n: the line's byte n, among the 48 bytes classified at once (see `CByteScan`). `stampBytes` holds the
+        /// timestamp's digits and point, `stampDigits` its digits alone.
+        var stampBytes: UInt64
+        var stampDigits: UInt64
+        /// Where the timestamp's point and closing parenthesis are.
+        var point: Int
+        var close: Int
+        /// Per word of the 24 bytes after the `(`: 0xFF at the timestamp's digits and point.
         var stampPositions: (UInt64, UInt64, UInt64)
         /// Where the name starts, and its bytes and the space after it, with the mask that keeps them.
         var nameStart: Int
@@ -250,11 +252,12 @@ struct CandumpLineSkimmer {
         var secondsDigits = 0
         var fractionDigits = 0
 
-        /// A shape no line has: it expects a bit that neither mask keeps.
+        /// A shape no line has: it expects a digit bit its mask clears.
         init() {
-            expected = (0x100, 0, 0)
-            digitPositions = (0, 0, 0)
-            punctuationPositions = (0, 0, 0)
+            stampBytes = 1
+            stampDigits = 2
+            point = 0
+            close = 0
             stampPositions = (0, 0, 0)
             nameStart = 0
             name = 0
@@ -269,27 +272,12 @@ struct CandumpLineSkimmer {
             guard stampLength + 2 <= 24, parsed.nameLength <= 7 else { return }
             secondsDigits = parsed.secondsDigits
             fractionDigits = parsed.fractionDigits
-            var expected: [UInt64] = [0, 0, 0]
-            var digits: [UInt64] = [0, 0, 0]
-            var punctuation: [UInt64] = [0, 0, 0]
+            point = 1 + parsed.secondsDigits
+            close = 1 + stampLength
+            stampBytes = ((1 << UInt64(stampLength + 1)) - 1) & ~1
+            stampDigits = stampBytes & ~(1 << UInt64(point))
             var stamp: [UInt64] = [0, 0, 0]
-            for offset in 0..<(stampLength + 2) {
-                let shift = UInt64(8 * (offset % 8))
-                let word = offset / 8
-                let byte: UInt8? =
-                    offset == parsed.secondsDigits ? 0x2E : offset == stampLength ? 0x29 : offset == stampLength + 1 ? 0x20 : nil
-                if let byte {
-                    expected[word] |= UInt64(byte) << shift
-                    punctuation[word] |= 0xFF << shift
-                } else {
-                    expected[word] |= 0x80 << shift
-                    digits[word] |= 0x80 << shift
-                }
-                if offset < stampLength { stamp[word] |= 0xFF << shift }
-            }
-            self.expected = (expected[0], expected[1], expected[2])
-            digitPositions = (digits[0], digits[1], digits[2])
-            punctuationPositions = (punctuation[0], punctuation[1], punctuation[2])
+            for offset in 0..<stampLength { stamp[offset / 8] |= 0xFF << UInt64(8 * (offset % 8)) }
             stampPositions = (stamp[0], stamp[1], stamp[2])
             nameStart = 1 + stampLength + 2
             namePositions = parsed.nameLength == 7 ? .max : (1 << UInt64(8 * (parsed.nameLength + 1))) - 1
@@ -308,20 +296,33 @@ struct CandumpLineSkimmer {
         @inline(__always)
         func accepts(_ line: UnsafePointer<UInt8>, _ skimmer: CandumpLineSkimmer) -> (Key, Int)? {
             guard line[0] == 0x28 else { return nil }  // '('
-            let first = CandumpLineSkimmer.word(line + 1)
-            let second = CandumpLineSkimmer.word(line + 9)
-            let third = CandumpLineSkimmer.word(line + 17)
+            var hex: UInt64 = 0
+            let digits = cardiag_digit_bits48(line, &hex)
+            guard digits & stampBytes == stampDigits, line[point] == 0x2E, line[close] == 0x29, line[close + 1] == 0x20,
+                CandumpLineSkimmer.word(line + nameStart) & namePositions == name
+            else { return nil }
+            let key = Key(
+                high: (CandumpLineSkimmer.word(line + 1) & stampPositions.0).byteSwapped,
+                middle: (CandumpLineSkimmer.word(line + 9) & stampPositions.1).byteSwapped,
+                low: (CandumpLineSkimmer.word(line + 17) & stampPositions.2).byteSwapped)
+            // A 3-digit id and data read from the bits while they lie within the 48 bytes; the rest word by word.
+            if (~(hex >> UInt64(idStart))).trailingZeroBitCount == 3, line[idStart + 3] == 0x23 {
+                let value = CandumpLineSkimmer.hexValue3(CandumpLineSkimmer.word(line + idStart))
+                guard value <= 0x7FF else { return nil }
+                if skimmer.selection.containsStandard(value) { return (key, 0) }
+                let dataStart = idStart + 4
+                let dataDigits = (~(hex >> UInt64(dataStart))).trailingZeroBitCount
+                let end = dataStart + dataDigits
+                if end < 48 {
+                    guard dataDigits <= 16, dataDigits & 1 == 0, line[end] == 0x0A, end <= skimmer.maximumLineLength
+                    else { return nil }
+                    return (key, end + 1)
+                }
+            }
             guard
-                CandumpLineSkimmer.digitMask(first) & digitPositions.0 | first & punctuationPositions.0 == expected.0,
-                CandumpLineSkimmer.digitMask(second) & digitPositions.1 | second & punctuationPositions.1 == expected.1,
-                CandumpLineSkimmer.digitMask(third) & digitPositions.2 | third & punctuationPositions.2 == expected.2,
-                CandumpLineSkimmer.word(line + nameStart) & namePositions == name,
                 let length = CandumpLineSkimmer.idAndData(
                     line, from: idStart, selection: skimmer.selection, maximumLineLength: skimmer.maximumLineLength)
             else { return nil }
-            let key = Key(
-                high: (first & stampPositions.0).byteSwapped, middle: (second & stampPositions.1).byteSwapped,
-                low: (third & stampPositions.2).byteSwapped)
             return (key, length)
         }
 

@@ -1,0 +1,2 @@
+// CByteScan is header-only (include/ByteScan.h); a C target needs one source file.
+#include "ByteScan.h"
