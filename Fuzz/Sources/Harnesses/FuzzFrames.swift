@@ -72,3 +72,57 @@ extension CANFrame {
         return nil
     }
 }
+
+extension FuzzInput {
+    /// The bytes `frame(at:)` reads back as `frame` (its id, kind and data), `elapsed` after the frame before: the
+    /// inverse of `frame(at:)`, to seed frame-sequence harnesses with real traffic from `Fixtures/`. The time step
+    /// is kept to the millisecond below 128 ms, to the second from 1 s to 63 s, and clamped otherwise.
+    static func encode(_ frame: CANFrame, elapsed: Duration) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let kindBits: UInt8 =
+            switch frame.kind {
+            case .classic: 0
+            case .fd: 4
+            case .remote: 6
+            case .error: 7
+            }
+        if let index = interestingIDs.firstIndex(of: frame.id) {
+            bytes += [kindBits, UInt8(index)]
+        } else if frame.id.isExtended {
+            let value = frame.id.value
+            bytes += [0xC0 | kindBits, UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        } else {
+            bytes += [0x80 | kindBits, UInt8(frame.id.value >> 8), UInt8(frame.id.value & 0xFF)]
+        }
+        switch frame.kind {
+        case .classic: bytes.append(UInt8(frame.data.count))
+        case .fd(let flags):
+            bytes.append(flags.rawValue & 0x07)
+            bytes.append(UInt8(CANPayload.validFDLengths.firstIndex(of: frame.data.count) ?? 8))
+        case .remote(let length): bytes.append(length & 0x0F)
+        case .error(let classes):
+            let value = classes.rawValue
+            bytes += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        }
+        switch frame.kind {
+        case .remote: break
+        case .error: bytes += (Array(frame.data) + [UInt8](repeating: 0, count: 8)).prefix(8)
+        default: bytes += Array(frame.data)
+        }
+        let milliseconds = max(0, Int(elapsed / .milliseconds(1)))
+        bytes.append(milliseconds < 128 ? UInt8(milliseconds) : 0x80 | UInt8(min(63, milliseconds / 1000)))
+        return bytes
+    }
+
+    /// Each frame of `frames` encoded with its time step (see ``encode(_:elapsed:)``).
+    static func encode(_ frames: [CANFrame]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var previous = frames.first?.timestamp ?? .zero
+        for frame in frames {
+            let time = frame.timestamp ?? previous
+            bytes += encode(frame, elapsed: time - previous)
+            previous = time
+        }
+        return bytes
+    }
+}

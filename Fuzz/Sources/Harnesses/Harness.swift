@@ -1,4 +1,4 @@
-import CANCore
+package import CANCore
 import CANLog
 import DTC
 import Diagnostics
@@ -7,6 +7,10 @@ import Interpretation
 import KWP
 import OBD
 import UDS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One fuzz target: a name (the folder of its corpus and regression inputs, `Fixtures/fuzz/<name>/`) and a
 /// function that runs one input through a part of CarDiag and returns what it found wrong. Crashes, hangs and
@@ -19,12 +23,45 @@ package struct Harness: Sendable {
     /// Seed inputs written out here, for harnesses whose input is not a file in the tree.
     package let seeds: [[UInt8]]
     package let run: @Sendable ([UInt8]) -> Findings
+    /// For harnesses whose input is not a file: seeds made from the frames of a log (each log under
+    /// ``frameSeedFolder``), so campaigns start from real conversations (see ``seeds(fromLogsUnder:)``).
+    package let seedsFromFrames: (@Sendable ([CANFrame]) -> [[UInt8]])?
 
-    init(name: String, seedFolders: [String], seeds: [[UInt8]] = [], run: @escaping @Sendable ([UInt8]) -> Findings) {
+    init(
+        name: String, seedFolders: [String], seeds: [[UInt8]] = [],
+        seedsFromFrames: (@Sendable ([CANFrame]) -> [[UInt8]])? = nil, run: @escaping @Sendable ([UInt8]) -> Findings
+    ) {
         self.name = name
         self.seedFolders = seedFolders.map { $0.hasPrefix("Sources/") ? $0 : "Fixtures/" + $0 }
         self.seeds = seeds
+        self.seedsFromFrames = seedsFromFrames
         self.run = run
+    }
+
+    /// The logs whose frames seed harnesses with ``seedsFromFrames``, relative to the package root.
+    package static let frameSeedFolder = "Fixtures/decode"
+
+    /// The inline seeds and those made from every log under `root`'s ``frameSeedFolder``.
+    package func seeds(fromLogsUnder root: String) -> [[UInt8]] {
+        guard let seedsFromFrames else { return seeds }
+        var all = seeds
+        let folder = root + "/" + Self.frameSeedFolder
+        for file in Self.files(in: folder) where file.hasSuffix(".log") {
+            guard let reader = try? LogReader(path: folder + "/" + file), let frames = try? reader.readAll() else { continue }
+            all += seedsFromFrames(frames)
+        }
+        return all
+    }
+
+    static func files(in folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.sorted()
     }
 
     package static let all: [Harness] = [
@@ -40,9 +77,11 @@ package struct Harness: Sendable {
         },
         Harness(name: "log-gzip", seedFolders: ["candump"]) { gzipLog($0) },
         Harness(name: "log-decoder", seedFolders: ["decode", "demo"]) { logDecoder($0) },
-        Harness(name: "isotp-tracker", seedFolders: []) { isoTPTracker($0) },
-        Harness(name: "isotp-reassembler", seedFolders: []) { isoTPReassembler($0) },
-        Harness(name: "codecs", seedFolders: [], seeds: payloads.map { Hex.bytes($0)! }) { codecs($0) },
+        Harness(name: "isotp-tracker", seedFolders: [], seedsFromFrames: trackerSeeds) { isoTPTracker($0) },
+        Harness(name: "isotp-reassembler", seedFolders: [], seedsFromFrames: reassemblerSeeds) { isoTPReassembler($0) },
+        Harness(
+            name: "codecs", seedFolders: [], seeds: payloads.map { Hex.bytes($0)! }, seedsFromFrames: payloadSeeds
+        ) { codecs($0) },
         Harness(name: "payload", seedFolders: [], seeds: payloads.map { Array($0.utf8) }) { payloadText($0) },
         Harness(name: "dtc-text", seedFolders: [], seeds: dtcTexts.map { Array($0.utf8) }) { dtcText($0) },
         Harness(name: "kb-overlay", seedFolders: ["Sources/Interpretation/KnowledgeBase"]) { knowledgeBaseOverlay($0) },
@@ -167,6 +206,44 @@ package struct Harness: Sendable {
     }
 
     // MARK: - ISO-TP
+
+    /// A log's frames as the tracker harness reads them: a configuration (no extra ids or pairs, the largest
+    /// message limit, a 1 s timeout), then every frame.
+    static func trackerSeeds(_ frames: [CANFrame]) -> [[UInt8]] {
+        frames.isEmpty ? [] : [[0, 0, 0, 0xFF, 0xFF, 100] + FuzzInput.encode(frames)]
+    }
+
+    /// A log's responses as the reassembler harness reads them: for the DCM's extended addressing (0x758, 0xC7)
+    /// and for normal addressing on 0x7E8, the frames the reassembler would receive, each kept on its id.
+    static func reassemblerSeeds(_ frames: [CANFrame]) -> [[UInt8]] {
+        var seeds: [[UInt8]] = []
+        // Address choice, classic format checking padding, the largest limit, BS 0, STmin 0, a 1 s timeout.
+        for (addressChoice, id, addressByte) in [(UInt8(2), CANIdentifier.standard(0x758)!, UInt8?(0xC7)), (0, .standard(0x7E8)!, nil)] {
+            var seed: [UInt8] = [addressChoice, 0, 0, 0xFF, 0xFF, 0, 0, 250]
+            var previous = frames.first?.timestamp ?? .zero
+            var count = 0
+            for frame in frames where frame.id == id && (addressByte == nil || frame.data.first == addressByte) {
+                let time = frame.timestamp ?? previous
+                // A frame step (choice 1 of 8), the frame, its id kept (choice 1 of 4) and, with an address
+                // byte, the byte kept (choice 0 of 4).
+                seed += [1] + FuzzInput.encode(frame, elapsed: time - previous) + (addressByte == nil ? [1] : [1, 0])
+                previous = time
+                count += 1
+            }
+            if count > 0 { seeds.append(seed) }
+        }
+        return seeds
+    }
+
+    /// The payloads of the messages a log holds, reassembled by the tracker: what the codecs decode in a decode.
+    static func payloadSeeds(_ frames: [CANFrame]) -> [[UInt8]] {
+        var tracker = ISOTPFlowTracker()
+        var payloads: [[UInt8]] = []
+        for frame in frames {
+            if let message = tracker.feed(frame), !payloads.contains(message.payload) { payloads.append(message.payload) }
+        }
+        return payloads
+    }
 
     /// The passive tracker fed an arbitrary frame sequence (with a configuration drawn from the input): every
     /// frame lands in exactly one bucket, and messages respect the length limit.

@@ -10,10 +10,12 @@ import Harnesses
 let selected: Harness = {
     let name = getenv("CARDIAG_FUZZ_HARNESS").map { String(cString: $0) } ?? ""
     if name == "list" {
-        // For Fuzz/run: one line per harness, its seed folders and its inline seeds in hex ("-" for none).
+        // For Fuzz/run: one line per harness, its seed folders and its inline seeds in hex ("-" for none), with
+        // the seeds made from the logs under CARDIAG_FUZZ_ROOT (the package root) when it is set.
         let digits = Array("0123456789abcdef")
+        let root = getenv("CARDIAG_FUZZ_ROOT").map { String(cString: $0) }
         for harness in Harness.all {
-            let seeds = harness.seeds.map { String($0.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }) }
+            let seeds = (root.map { harness.seeds(fromLogsUnder: $0) } ?? harness.seeds).map { String($0.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }) }
             let folders = harness.seedFolders.isEmpty ? "-" : harness.seedFolders.joined(separator: ",")
             print("\(harness.name) \(folders) \(seeds.isEmpty ? "-" : seeds.joined(separator: ","))")
         }
