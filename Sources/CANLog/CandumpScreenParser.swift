@@ -104,6 +104,10 @@ public struct CandumpScreenParser: LogLineParser {
         } else {
             guard length <= 8 else { throw cursor.failure(at: lengthStart, "classic CAN frame with \(length) data bytes") }
         }
+        // An error frame is a classic frame whatever way its length is written.
+        guard errorClass == nil || length <= 8 else {
+            throw cursor.failure(at: lengthStart, "error frame with \(length) data bytes (an error frame carries 8)")
+        }
 
         cursor.skipBlanks()
         var data = CANPayload()
