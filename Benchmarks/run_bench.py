@@ -163,6 +163,15 @@ def main():
                      1, os.path.join(out, "slice.jsonl"))
     check("cardiag (slice)", cardiag_records(os.path.join(out, "slice.jsonl")), expected_records(slice_log))
 
+    # Start-up: process start included, the median of 10 runs each.
+    hundred = os.path.join(BENCH, "frames-100.log")
+    with open(log, "rb") as source, open(hundred, "wb") as target:
+        target.writelines(source.readline() for _ in range(100))
+    startup = [
+        measure("cardiag explain B15C4", [arguments.cardiag, "explain", "B15C4"], 10),
+        measure("cardiag decode (100-line log)", [arguments.cardiag, "decode", hundred], 10),
+    ]
+
     wc_rate = size / rows[0]["wall"]
     reference_rate = reference["bytes"] / reference["wall"]
     print("\n%d frames, %.0f MB (%s), %d cores, median of %d runs; reference pipeline on the first %d frames "
@@ -178,6 +187,9 @@ def main():
             row["rss"] / 1024, rate / reference_rate, rate / wc_rate))
     print("* on the slice; ratios compare rates (bytes per second, each on its own input: the CSV, pcap and gzip rows "
           "hold the same frames)")
+    print("\nstart-up (process start included, median of 10 runs; target 30 ms)")
+    for row in startup:
+        print("%-36s %7.1f ms %9.1f MB RSS" % (row["name"], row["wall"] * 1000, row["rss"] / 1024))
     print("DTC records: %d in the log, %d in the slice" % (len(expected_records(log)), len(expected_records(slice_log))))
     if failures:
         print("DTC RESULTS DIFFER:\n  " + "\n  ".join(failures))
