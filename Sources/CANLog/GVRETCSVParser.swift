@@ -132,6 +132,83 @@ public struct GVRETCSVParser: LogLineParser {
         return .frame(CANFrame(unchecked: id, kind: kind, data: data, timestamp: timestamp, interface: interface))
     }
 
+    /// The timestamp of `line` when it is a data frame on an id `selection` leaves out and ``parse(line:)`` would
+    /// read it without an error; nil otherwise (the line is then parsed). It reads each field as `parse` does,
+    /// but makes no frame, payload or interface name: most lines of a log are only counted. Only for files
+    /// whose first column is the timestamp (GVRET's and SavvyCAN's).
+    @inline(__always)
+    func skim(line raw: UnsafeRawBufferPointer, selection: FrameSelection) -> Duration? {
+        guard let columns, columns.timestamp == 0 else { return nil }
+        let line = raw.droppingCarriageReturn
+        let count = line.count
+        var microseconds: Int64 = 0
+        var idValue: UInt32 = 0
+        var extended = false
+        var length = -1
+        var dataBytes = 0
+        var column = 0
+        var index = 0
+        while true {
+            let start = index
+            while index < count, line[index] != 0x2C { index += 1 }
+            let fieldLength = index - start
+            switch column {
+            case columns.timestamp:
+                guard fieldLength > 0, fieldLength <= 18 else { return nil }
+                for offset in start..<index {
+                    let digit = line[offset] &- 0x30
+                    guard digit < 10 else { return nil }
+                    microseconds = microseconds &* 10 &+ Int64(digit)
+                }
+            case columns.id:
+                var first = start
+                if fieldLength >= 2, line[start] == 0x30, line[start + 1] | 0x20 == 0x78 { first += 2 }  // 0x
+                guard index > first, index - first <= 8 else { return nil }
+                for offset in first..<index {
+                    let nibble = LineCursor.hexValue(line[offset])
+                    guard nibble != 0xFF else { return nil }
+                    idValue = idValue << 4 | UInt32(nibble)
+                }
+            case columns.extended:
+                let field = UnsafeRawBufferPointer(rebasing: line[start..<index])
+                if field.equals("false", ignoringCase: true) || field.equals("0") {
+                    extended = false
+                } else if field.equals("true", ignoringCase: true) || field.equals("1") {
+                    extended = true
+                } else {
+                    return nil
+                }
+            case columns.bus:
+                guard fieldLength > 0, fieldLength <= 18 else { return nil }
+                for offset in start..<index where line[offset] &- 0x30 >= 10 { return nil }
+            case columns.length:
+                guard fieldLength > 0, fieldLength <= 18 else { return nil }
+                var value = 0
+                for offset in start..<index {
+                    let digit = line[offset] &- 0x30
+                    guard digit < 10 else { return nil }
+                    value = value &* 10 &+ Int(digit)
+                    if value > 64 { return nil }
+                }
+                length = value
+            default:
+                if column >= columns.firstData, columns.firstData >= 0, dataBytes < max(length, 0) {
+                    guard fieldLength == 1 || fieldLength == 2, LineCursor.hexValue(line[start]) != 0xFF,
+                        fieldLength == 1 || LineCursor.hexValue(line[start + 1]) != 0xFF
+                    else { return nil }
+                    dataBytes += 1
+                }
+            }
+            column += 1
+            if index >= count { break }
+            index += 1  // ','
+        }
+        guard length >= 0, dataBytes == length, length <= 8 || CANPayload.isValidFDLength(length) else { return nil }
+        guard extended ? idValue <= 0x1FFF_FFFF : idValue <= 0x7FF else { return nil }
+        if extended ? selection.containsExtended(idValue) : selection.containsStandard(idValue) { return nil }
+        return .microseconds(microseconds)
+    }
+
     private static func header(_ line: UnsafeRawBufferPointer) throws(LineSyntaxError) -> Columns {
         var columns = Columns()
         var cursor = LineCursor(line)

@@ -103,6 +103,22 @@ struct TextLineParser {
 
     init(format: LogFormat) { self.format = format }
 
+    /// Whether the format has a `skim(line:selection:)`: a check that counts lines on unselected ids without
+    /// parsing them into frames.
+    var skims: Bool { format == .candumpLog || format == .gvretCSV }
+
+    /// The timestamp of a line the selection leaves out that `parse` would read as a data frame; nil for any
+    /// other line (which is then parsed). `mutating` only so that the reader calls it in place: as a plain
+    /// method on the reader's stored parser it copied every parser (and retained what they hold) per line.
+    @inline(__always)
+    mutating func skim(line: UnsafeRawBufferPointer, selection: FrameSelection) -> Duration? {
+        switch format {
+        case .candumpLog: candumpLog.skim(line: line, selection: selection)
+        case .gvretCSV: gvretCSV.skim(line: line, selection: selection)
+        default: nil
+        }
+    }
+
     @inline(__always)
     mutating func parse(line: UnsafeRawBufferPointer) throws(LineSyntaxError) -> ParsedLine {
         switch format {

@@ -278,8 +278,10 @@ public final class LogReader {
     // MARK: Text
 
     private func nextTextFrame() throws(LogError) -> CANFrame? {
-        let skimming = format == .candumpLog ? options.selection : nil
-        let skimmer = skimming.map { CandumpLineSkimmer(selection: $0, maximumLineLength: options.maximumLineLength) }
+        let skimming = text.skims ? options.selection : nil
+        let skimmer =
+            format == .candumpLog
+            ? skimming.map { CandumpLineSkimmer(selection: $0, maximumLineLength: options.maximumLineLength) } : nil
         while true {
             // Whole buffers of passed-over lines at a time; the general path below takes the line it stops at.
             var lineIsSelected = false
@@ -312,7 +314,7 @@ public final class LogReader {
             }
             guard let line = try nextLine() else { return nil }
             linesRead += 1
-            if let skimming, !lineIsSelected, let timestamp = text.candumpLog.skim(line: line, selection: skimming) {
+            if let skimming, !lineIsSelected, let timestamp = text.skim(line: line, selection: skimming) {
                 note(timestamp)
                 framesPassedOver += 1
                 continue

@@ -264,3 +264,89 @@ struct SplitMix64 {
         return value ^ (value >> 31)
     }
 }
+
+/// The same for GVRET CSV: lines on ids a selection leaves out are only checked and counted.
+@Suite struct GVRETCSVSelectionTests {
+    static let header = "Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2,D3,D4,D5,D6,D7,D8\n"
+
+    static let lines: [String] = [
+        "1700000000000230,00000423,false,Rx,0,8,5E,60,9F,3A,26,C3,47,2B,",
+        "1700000000000230,000007E8,false,Rx,0,8,06,59,02,80,00,C4,00,AA,",
+        "1700000000000230,0x423,FALSE,Tx,1,3,5,6,7",
+        "1700000000000230,18DAF1C7,true,Rx,0,8,06,59,02,80,00,C4,00,AA,",
+        "1700000000000230,18DBF1C7,1,Rx,0,2,06,59,,,,,,,",
+        "1700000000000230,00000800,false,Rx,0,2,06,59",
+        "1700000000000230,20000000,true,Rx,0,2,06,59",
+        "1700000000000230,423,0,Rx,0,12,00,11,22,33,44,55,66,77,88,99,AA,BB",
+        "1700000000000230,423,0,Rx,0,9,00,11,22,33,44,55,66,77,88",
+        "1700000000000230,423,0,Rx,0,65,00",
+        "1700000000000230,423,0,Rx,0,3,00,11",
+        "1700000000000230,423,0,Rx,0,2,00,11,zz,??",
+        "1700000000000230,423,0,Rx,0,2,0G,11",
+        "1700000000000230,423,0,Rx,0,2,001,11",
+        "1700000000000230,423,maybe,Rx,0,2,00,11",
+        "1700000000000230,423,0,Rx,,2,00,11",
+        "1700000000000230,423,0,Rx,x,2,00,11",
+        "1700000000000230,,0,Rx,0,2,00,11",
+        "1700000000000230,0x,0,Rx,0,2,00,11",
+        "1700000000000230,123456789,1,Rx,0,2,00,11",
+        ",423,0,Rx,0,2,00,11",
+        "1234567890123456789,423,0,Rx,0,2,00,11",
+        " 1700000000000230,423,0,Rx,0,2,00,11",
+        "1700000000000230,423,0,Rx,0,2,00,11\r",
+        "1700000000000230,423,0,Rx,0,0",
+        "1700000000000230",
+        "",
+        "Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2",
+    ]
+
+    static func log(around line: String) -> [UInt8] {
+        var text = header
+        for index in 0..<4 { text += "170000000000010\(index),000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,0\(index),\n" }
+        text += line + "\n"
+        for index in 0..<4 { text += "170000000000030\(index),000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,0\(index),\n" }
+        return Array(text.utf8)
+    }
+
+    @Test(arguments: lines)
+    func aSelectionChangesNothingButSpeed(line: String) throws {
+        let bytes = Self.log(around: line)
+        let expected = try CandumpLineSkimmerTests.read(bytes, format: .gvretCSV, chunkSize: nil, selection: nil)
+        for chunkSize in [nil, 1, 7, 100] as [Int?] {
+            let skimmed = try CandumpLineSkimmerTests.read(
+                bytes, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
+            #expect(skimmed == expected, "\(line) in chunks of \(chunkSize.map(String.init) ?? "all")")
+        }
+    }
+
+    /// Lines mutated at random (a fixed seed): whatever they hold, a selection changes nothing.
+    @Test func randomLinesReadTheSameWithASelection() throws {
+        var random = SplitMix64(seed: 0xC5F)
+        let alphabet = Array("0123456789ABCDEFabcdefxX,truefalsRT \r".utf8) + [0x01, 0xC3]
+        let templates = [
+            "1700000000000230,00000423,false,Rx,0,8,5E,60,9F,3A,26,C3,47,2B,",
+            "1700000000000230,18DBF1C7,true,Rx,0,3,06,59,02,,,,,,",
+            "1700000000000230,7E8,0,Rx,1,8,06,59,02,80,00,C4,00,AA",
+        ].map { Array($0.utf8) }
+        var text = Array(Self.header.utf8)
+        for index in 0..<4000 {
+            var line = templates[index % templates.count]
+            for _ in 0..<Int(random.next() % 4) {
+                let position = Int(random.next() % UInt64(line.count + 1))
+                switch random.next() % 3 {
+                case 0 where position < line.count: line.remove(at: position)
+                case 1 where position < line.count: line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                }
+            }
+            text += line + [0x0A]
+        }
+        let expected = try CandumpLineSkimmerTests.read(text, format: .gvretCSV, chunkSize: nil, selection: nil)
+        #expect(expected.skipped > 100 && expected.passedOver > 800)
+        for chunkSize in [nil, 13] as [Int?] {
+            #expect(
+                try CandumpLineSkimmerTests.read(
+                    text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection) == expected)
+        }
+    }
+}
