@@ -17,15 +17,21 @@ extension DiagnosticReportJSON {
     /// of records; the generic encoder spent about 20 µs on each, and building the line as a `String` still
     /// most of a whole decode's time.
     public static func appendLine(for record: DTCRecord, ecuName: String?, to output: inout [UInt8]) {
-        appendLine(for: record, ecuName: ecuName, timestamp: timestampText(record.timestamp), to: &output)
+        appendLine(
+            for: record, ecu: ecuFragment(record.ecu, name: ecuName), service: serviceFragment(record),
+            timestamp: timestampText(record.timestamp), ecuName: ecuName, to: &output)
     }
 
-    /// Writes DTC records as JSONL lines like ``appendLine(for:ecuName:to:)``, keeping the text of the last
-    /// timestamp: the records of one response share it, and writing a `Double` the way `JSONEncoder` does is
-    /// most of a line's cost.
+    /// Writes DTC records as JSONL lines like ``appendLine(for:ecuName:to:)``, keeping the parts the records of
+    /// one response share (the timestamp's text, the ECU, the service): writing a `Double` the way
+    /// `JSONEncoder` does, and checking text for characters to escape, were most of a line's cost.
     public struct RecordLineWriter: Sendable {
         private var lastTimestamp: Duration?
         private var lastText: String?? = .none
+        private var lastECU: (address: ECUAddress, name: String?)?
+        private var ecu: [UInt8]?
+        private var lastService: (service: String, source: DiagnosticProtocol)?
+        private var service: [UInt8]?
 
         /// A writer that has written nothing yet.
         public init() {}
@@ -36,12 +42,54 @@ extension DiagnosticReportJSON {
                 lastTimestamp = record.timestamp
                 lastText = .some(DiagnosticReportJSON.timestampText(record.timestamp))
             }
-            DiagnosticReportJSON.appendLine(for: record, ecuName: ecuName, timestamp: lastText!, to: &output)
+            if lastECU == nil || lastECU!.address != record.ecu || lastECU!.name != ecuName {
+                lastECU = (record.ecu, ecuName)
+                ecu = DiagnosticReportJSON.ecuFragment(record.ecu, name: ecuName)
+            }
+            if lastService == nil || lastService!.service != record.service || lastService!.source != record.source {
+                lastService = (record.service, record.source)
+                service = DiagnosticReportJSON.serviceFragment(record)
+            }
+            DiagnosticReportJSON.appendLine(
+                for: record, ecu: ecu, service: service, timestamp: lastText!, ecuName: ecuName, to: &output)
         }
     }
 
-    /// `appendLine(for:ecuName:to:)` with the timestamp's text made already (nil: the encoder writes the line).
-    static func appendLine(for record: DTCRecord, ecuName: String?, timestamp: String?, to output: inout [UInt8]) {
+    /// `"ecu":{"extendedAddress":…,"name":…,"requestId":…,"responseId":…},` as the encoder writes it; nil when
+    /// the name needs escaping.
+    static func ecuFragment(_ address: ECUAddress, name: String?) -> [UInt8]? {
+        guard name.map(isPlainJSONText) ?? true else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96 + (name?.utf8.count ?? 0))
+        bytes += #""ecu":{"extendedAddress":"#.utf8
+        bytes += (address.extendedAddress.map { String($0) } ?? "null").utf8
+        bytes += #","name":"#.utf8
+        appendQuoted(name, to: &bytes)
+        bytes += #","requestId":"#.utf8
+        bytes += String(address.requestID.value).utf8
+        bytes += #","responseId":"#.utf8
+        bytes += String(address.responseID.value).utf8
+        bytes += #"},"#.utf8
+        return bytes
+    }
+
+    /// `,"service":…,"source":…,` as the encoder writes it; nil when the service needs escaping.
+    static func serviceFragment(_ record: DTCRecord) -> [UInt8]? {
+        guard isPlainJSONText(record.service) else { return nil }
+        var bytes = Array(#","service":"#.utf8)
+        appendQuoted(record.service, to: &bytes)
+        bytes += #","source":"#.utf8
+        appendQuoted(record.source.rawValue, to: &bytes)
+        bytes.append(0x2C)  // ','
+        return bytes
+    }
+
+    /// One record's line from its parts (nil parts, or a timestamp the encoder must write: the encoder writes
+    /// the whole line).
+    static func appendLine(
+        for record: DTCRecord, ecu: [UInt8]?, service: [UInt8]?, timestamp: String?, ecuName: String?,
+        to output: inout [UInt8]
+    ) {
         let dtc = record.dtc
         let fragments = LineFragments.shared
         var failureType: [UInt8]? = fragments.noFailureType
@@ -52,40 +100,24 @@ extension DiagnosticReportJSON {
         } else if record.state != nil {
             status = nil  // a state from the OBD mode or the KWP status byte: the encoder writes the record
         }
-        // Text JSON must escape (quotes, backslashes, control characters) goes through the encoder.
-        guard ecuName.map(isPlainJSONText) ?? true, isPlainJSONText(record.service), let failureType, let status,
-            let stamp = timestamp
-        else {
+        guard let ecu, let service, let failureType, let status, let stamp = timestamp else {
             output.append(contentsOf: encode(DTCRecordJSON(record, ecuName: ecuName), pretty: false).utf8)
             return
         }
         let code = dtc.code.rawValue
-        // Room for every part (fixed text and numbers take under 200 bytes), written through a pointer and
+        // Room for every part (the fixed text and codes take under 64 bytes), written through a pointer and
         // trimmed after: appending part by part checked the array's capacity and uniqueness every time.
-        let room =
-            256 + (ecuName?.utf8.count ?? 0) + record.service.utf8.count + record.source.rawValue.utf8.count
-            + failureType.count + status.count + stamp.utf8.count
+        let room = 64 + ecu.count + service.count + failureType.count + status.count + stamp.utf8.count
         let before = output.count
         output.append(contentsOf: repeatElement(0, count: room))
         let written = output.withUnsafeMutableBufferPointer { buffer in
             var line = ByteWriter(buffer.baseAddress! + before)
             line.literal(#"{"code":""#)
             line.code(code)
-            line.literal(#"","ecu":{"extendedAddress":"#)
-            if let address = record.ecu.extendedAddress { line.decimal(UInt64(address)) } else { line.literal("null") }
-            line.literal(#","name":"#)
-            line.quoted(ecuName)
-            line.literal(#","requestId":"#)
-            line.decimal(UInt64(record.ecu.requestID.value))
-            line.literal(#","responseId":"#)
-            line.decimal(UInt64(record.ecu.responseID.value))
-            line.literal(#"},"#)
+            line.literal(#"","#)
+            line.bytes(ecu)
             line.bytes(failureType)
-            line.literal(#","service":"#)
-            line.quoted(record.service)
-            line.literal(#","source":"#)
-            line.quoted(record.source.rawValue)
-            line.byte(0x2C)  // ','
+            line.bytes(service)
             line.bytes(status)
             line.literal(#","text":""#)
             line.code(code)
@@ -134,13 +166,6 @@ extension DiagnosticReportJSON {
             }
         }
 
-        mutating func quoted(_ text: String?) {
-            guard let text else { return literal("null") }
-            byte(0x22)
-            self.text(text)
-            byte(0x22)
-        }
-
         /// The five characters of a code (`B15C4`), as `DTCCode.description` writes them.
         mutating func code(_ code: UInt16) {
             let letter: UInt8 =
@@ -155,15 +180,6 @@ extension DiagnosticReportJSON {
             byte(DiagnosticReportJSON.hexDigit(UInt8((code >> 8) & 0xF)))
             byte(DiagnosticReportJSON.hexDigit(UInt8((code >> 4) & 0xF)))
             byte(DiagnosticReportJSON.hexDigit(UInt8(code & 0xF)))
-        }
-
-        mutating func decimal(_ value: UInt64) {
-            var divisor: UInt64 = 1
-            while value / divisor >= 10 { divisor *= 10 }
-            while divisor > 0 {
-                byte(0x30 + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
         }
     }
 

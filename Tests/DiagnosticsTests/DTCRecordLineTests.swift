@@ -83,9 +83,9 @@ import Testing
         var expected = ""
         let sequence = [3, 3, 3, 0, 0, 5, 3, 3, 12, 11, 11, 1, 0]
         for (step, timestampIndex) in sequence.enumerated() {
-            let (ecu, name) = Self.ecus[step % Self.ecus.count]
+            let (ecu, name) = Self.ecus[(step / 2) % Self.ecus.count]  // two records per ECU in a row
             let record = DTCRecord(
-                dtc: Self.dtcs[step % Self.dtcs.count], source: .uds, service: "19 02",
+                dtc: Self.dtcs[step % Self.dtcs.count], source: step % 5 == 4 ? .kwp : .uds, service: step % 3 == 2 ? "18" : "19 02",
                 timestamp: Self.timestamps[timestampIndex], ecu: ecu)
             writer.append(record, ecuName: name, to: &written)
             written.append(0x0A)
