@@ -12,10 +12,13 @@ import CByteScan
 /// no direction letter, at most 18 digits in either part of the timestamp — reading each the same way: the
 /// same id, the same timestamp. Those lines are almost all lines of a real log.
 ///
-/// It reads eight bytes at a time (digits, hex digits and the end of the name found with bit masks, a timestamp
-/// converted without a loop per digit). Every read is a plain load from a pointer: what it reads of a line is
-/// bounded (a 24-byte look at each part of the timestamp, 16 bytes of name, 8 of id, 16 of data: under 82
-/// bytes), so lines are only started while 96 bytes remain, and no byte is checked against the end.
+/// A line with the shape of the line before (``Shape``) is checked against the digit and hex-digit classes of
+/// its first 48 bytes, found 16 at a time (`CByteScan`), and its timestamp compared with the one before as
+/// bytes. Any other line is read eight bytes at a time (digits, hex digits and the end of the name found with
+/// bit masks, a timestamp converted without a loop per digit). Every read is a plain load from a pointer: what
+/// it reads of a line is bounded (48 bytes of classes; a 24-byte look at each part of the timestamp, 16 bytes
+/// of name, 8 of id, 16 of data: under 82 bytes), so lines are only started while 96 bytes remain, and no byte
+/// is checked against the end.
 struct CandumpLineSkimmer {
     /// The bytes a line in the fast shape can span before its `\n` is found, with room to spare.
     static let window = 96
@@ -42,9 +45,10 @@ struct CandumpLineSkimmer {
     /// `previous` is the timestamp of the frame before the first line, for counting regressions.
     ///
     /// Most lines of a log have the shape of the line before them: the same number of digits on each side of
-    /// the timestamp's point and the same interface name. Such a line is checked against that shape a word at
-    /// a time (``Shape``), and its timestamp compared with the previous one as bytes, without converting it.
-    /// A line of another shape goes through ``line(at:selection:maximumLineLength:)``, which reads every field and sets the shape again.
+    /// the timestamp's point and the same interface name. Such a line is checked against that shape (``Shape``),
+    /// and its timestamp compared with the previous one as bytes, without converting it. The first line of a
+    /// run, and a line of another shape, go through ``line(at:selection:maximumLineLength:)``, which reads
+    /// every field (and sets the shape again). `shape` is the reader's, kept from one run to the next.
     func run(over bytes: UnsafeRawBufferPointer, previous: Duration?, shape lastShape: inout Shape) -> Run {
         var run = Run()
         // A local copy: the optimiser keeps it in place, where it copied the `inout` shape for every line.
@@ -77,16 +81,21 @@ struct CandumpLineSkimmer {
                 lineStart += length
                 continue
             }
-            guard let parsed = Self.line(at: line, selection: selection, maximumLineLength: maximumLineLength) else { break }
+            guard let parsed = Self.line(at: line, selection: selection, maximumLineLength: maximumLineLength)
+            else { break }
             if parsed.isSelected {
                 run.stoppedAtSelectedLine = true
                 break
             }
             // Compared as numbers with the line before, whose numbers are read again if need be.
-            if let earlier = previousStamp ?? previousLine.flatMap({ Self.line(at: $0, selection: nil, maximumLineLength: .max)?.stamp }) {
+            let earlier =
+                previousStamp
+                ?? previousLine.flatMap { Self.line(at: $0, selection: nil, maximumLineLength: .max)?.stamp }
+            if let earlier {
                 if parsed.stamp < earlier { regressions += 1 }
             } else if let previous,
-                Duration(secondsComponent: parsed.stamp.seconds, attosecondsComponent: parsed.stamp.attoseconds) < previous
+                Duration(secondsComponent: parsed.stamp.seconds, attosecondsComponent: parsed.stamp.attoseconds)
+                    < previous
             {
                 regressions += 1
             }
@@ -155,9 +164,9 @@ struct CandumpLineSkimmer {
     /// Reads `ID#hexpairs\n` at `index`: the length of the line, newline included; 0 when the selection
     /// contains the id; nil when the rest is not in the fast shape.
     @inline(__always)
-    static func idAndData(_ line: UnsafePointer<UInt8>, from start: Int, selection: FrameSelection?, maximumLineLength: Int)
-        -> Int?
-    {
+    static func idAndData(
+        _ line: UnsafePointer<UInt8>, from start: Int, selection: FrameSelection?, maximumLineLength: Int
+    ) -> Int? {
         var index = start
         // Id: 3 hex digits (at most 7FF) or 8 (no flag bits), then '#'.
         let idWord = word(line + index)
@@ -202,8 +211,8 @@ struct CandumpLineSkimmer {
         }
         let timestamp = Duration(secondsComponent: parsed.stamp.seconds, attosecondsComponent: parsed.stamp.attoseconds)
         return SelectedFrame(
-            id: id, data: data, timestamp: timestamp, name: UnsafeRawBufferPointer(start: line + nameStart, count: parsed.nameLength),
-            length: parsed.length)
+            id: id, data: data, timestamp: timestamp,
+            name: UnsafeRawBufferPointer(start: line + nameStart, count: parsed.nameLength), length: parsed.length)
     }
 
     /// The parts of a selected line's frame (see ``selectedFrame(at:maximumLineLength:)``).
@@ -232,8 +241,8 @@ struct CandumpLineSkimmer {
             }
         }
 
-        /// Bit n: the line's byte n, among the 48 bytes classified at once (see `CByteScan`). `stampBytes` holds the
-        /// timestamp's digits and point, `stampDigits` its digits alone.
+        /// Bit n: the line's byte n, among the 48 bytes classified at once (see `CByteScan`). `stampBytes` holds
+        /// the timestamp's digits and point, `stampDigits` its digits alone.
         var stampBytes: UInt64
         var stampDigits: UInt64
         /// Where the timestamp's point and closing parenthesis are.
@@ -288,7 +297,8 @@ struct CandumpLineSkimmer {
         /// Whether `line`, read as `parsed`, has this shape.
         func fits(_ parsed: Line, _ line: UnsafePointer<UInt8>) -> Bool {
             parsed.secondsDigits == secondsDigits && parsed.fractionDigits == fractionDigits
-                && idStart == nameStart + parsed.nameLength + 1 && CandumpLineSkimmer.word(line + nameStart) & namePositions == name
+                && idStart == nameStart + parsed.nameLength + 1
+                && CandumpLineSkimmer.word(line + nameStart) & namePositions == name
         }
 
         /// For a line of this shape: its timestamp's key and its length, newline included (0 when the selection
@@ -298,8 +308,8 @@ struct CandumpLineSkimmer {
             guard line[0] == 0x28 else { return nil }  // '('
             var hex: UInt64 = 0
             let digits = cardiag_digit_bits48(line, &hex)
-            guard digits & stampBytes == stampDigits, line[point] == 0x2E, line[close] == 0x29, line[close + 1] == 0x20,
-                CandumpLineSkimmer.word(line + nameStart) & namePositions == name
+            guard digits & stampBytes == stampDigits, line[point] == 0x2E, line[close] == 0x29,
+                line[close + 1] == 0x20, CandumpLineSkimmer.word(line + nameStart) & namePositions == name
             else { return nil }
             let key = Key(
                 high: (CandumpLineSkimmer.word(line + 1) & stampPositions.0).byteSwapped,
@@ -335,6 +345,7 @@ struct CandumpLineSkimmer {
                 low: (CandumpLineSkimmer.word(line + 17) & stampPositions.2).byteSwapped)
         }
     }
+
     // MARK: Eight bytes at a time
 
     static let lowBits: UInt64 = 0x0101_0101_0101_0101
@@ -361,10 +372,6 @@ struct CandumpLineSkimmer {
     static func hexMask(_ word: UInt64) -> UInt64 {
         mask(word, 0x30, 0x39) | mask(word | lowBits &* 0x20, 0x61, 0x66)
     }
-
-    /// 0x80 in each byte that is a decimal digit.
-    @inline(__always)
-    static func digitMask(_ word: UInt64) -> UInt64 { mask(word, 0x30, 0x39) }
 
     /// The value of the first three bytes of `word`, all hex digits: a digit's low four bits, plus 9 for a letter
     /// (bit 6 set in `A`-`F` and `a`-`f`, clear in `0`-`9`).

@@ -121,13 +121,15 @@ public struct CandumpLogParser: LogLineParser {
             if value & 0x2000_0000 != 0 {
                 // CAN_ERR_FLAG: an error frame; the rest of the id is the error class bits.
                 guard value & 0xC000_0000 == 0 else {
-                    throw cursor.failure(at: idStart, "error frame id \(Hex.string(value, digits: 8)) has flag bits set")
+                    throw cursor.failure(
+                        at: idStart, "error frame id \(Hex.string(value, digits: 8)) has flag bits set")
                 }
                 errorClass = CANErrorClass(rawValue: value & 0x1FFF_FFFF)
                 id = CANIdentifier(value & 0x1FFF_FFFF, format: .extended)!
             } else {
                 guard let extended = CANIdentifier.extended(value) else {
-                    throw cursor.failure(at: idStart, "extended CAN id \(Hex.string(value, digits: 8)) is above 1FFFFFFF")
+                    throw cursor.failure(
+                        at: idStart, "extended CAN id \(Hex.string(value, digits: 8)) is above 1FFFFFFF")
                 }
                 id = extended
             }
@@ -151,7 +153,8 @@ public struct CandumpLogParser: LogLineParser {
                     try Self.rawDLC(&cursor, into: &requested)
                 }
             }
-            return CANFrame(unchecked: id, kind: .remote(requestedLength: requested), data: data, timestamp: nil, interface: nil)
+            return CANFrame(
+                unchecked: id, kind: .remote(requestedLength: requested), data: data, timestamp: nil, interface: nil)
         }
         if cursor.consume(0x23) {  // "##": CAN FD
             guard errorClass == nil else { throw cursor.failure("expected error frame data, not CAN FD") }
@@ -182,7 +185,8 @@ public struct CandumpLogParser: LogLineParser {
         }
         if let errorClass { kind = .error(errorClass) }
         if case .fd = kind, !CANPayload.isValidFDLength(data.count) {
-            throw cursor.failure(at: idStart, "CAN FD frame with \(data.count) data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)")
+            throw cursor.failure(
+                at: idStart, "CAN FD frame with \(data.count) data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)")
         }
         return CANFrame(unchecked: id, kind: kind, data: data, timestamp: nil, interface: nil)
     }

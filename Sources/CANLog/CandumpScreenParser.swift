@@ -99,10 +99,13 @@ public struct CandumpScreenParser: LogLineParser {
         let isFD = lengthDigits == 2
         if isFD {
             guard CANPayload.isValidFDLength(Int(length)) else {
-                throw cursor.failure(at: lengthStart, "CAN FD frame with \(length) data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)")
+                throw cursor.failure(
+                    at: lengthStart, "CAN FD frame with \(length) data bytes (valid: 0-8, 12, 16, 20, 24, 32, 48, 64)")
             }
         } else {
-            guard length <= 8 else { throw cursor.failure(at: lengthStart, "classic CAN frame with \(length) data bytes") }
+            guard length <= 8 else {
+                throw cursor.failure(at: lengthStart, "classic CAN frame with \(length) data bytes")
+            }
         }
         // An error frame is a classic frame whatever way its length is written.
         guard errorClass == nil || length <= 8 else {
@@ -154,7 +157,9 @@ public struct CandumpScreenParser: LogLineParser {
             return try cursor.decimalSeconds("expected a timestamp")
         }
         cursor.index += 1
-        func field(_ cursor: inout LineCursor, _ what: String, range: ClosedRange<Int64>) throws(LineSyntaxError) -> Int64 {
+        func field(_ cursor: inout LineCursor, _ what: String, range: ClosedRange<Int64>) throws(LineSyntaxError)
+            -> Int64
+        {
             let (value, digits) = cursor.decimalNumber()
             guard digits == 2, range.contains(value) else { throw cursor.failure("expected the \(what) in two digits") }
             return value

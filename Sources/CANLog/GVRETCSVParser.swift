@@ -97,7 +97,8 @@ public struct GVRETCSVParser: LogLineParser {
         }
         guard length >= 0 else { throw cursor.failure("expected a LEN column") }
         guard data.count == length else {
-            throw cursor.failure(at: cursor.index, "expected \(length) data bytes, found only \(data.count)", code: .syntax)
+            throw cursor.failure(
+                at: cursor.index, "expected \(length) data bytes, found only \(data.count)", code: .syntax)
         }
         guard let id = CANIdentifier(idValue, format: extended ? .extended : .standard) else {
             throw LineSyntaxError(

@@ -29,7 +29,9 @@ package struct ByteCursor<Failure: PayloadDecodingError>: Sendable {
     package var peek: UInt8? { isAtEnd ? nil : payload[offset] }
 
     package mutating func byte(_ field: String) throws(Failure) -> UInt8 {
-        guard offset < payload.count else { throw Failure.truncated("missing \(field)", offset: offset, payload: payload) }
+        guard offset < payload.count else {
+            throw Failure.truncated("missing \(field)", offset: offset, payload: payload)
+        }
         defer { offset += 1 }
         return payload[offset]
     }

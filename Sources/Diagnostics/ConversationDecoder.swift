@@ -184,7 +184,9 @@ public struct ConversationDecoder: Sendable {
         return id.value & 0xFFFF_0000 == 0x18DB_0000 && physical.value & 0xFFFF_0000 == 0x18DA_0000
     }
 
-    private mutating func decodePositive(_ payload: [UInt8], request: [UInt8]?, address: ECUAddress, timestamp: Duration?) {
+    private mutating func decodePositive(
+        _ payload: [UInt8], request: [UInt8]?, address: ECUAddress, timestamp: Duration?
+    ) {
         let known = reports[index(of: address)].protocols
         let guess = Self.protocolOf(response: payload, request: request, known: known)
         switch guess {
@@ -223,7 +225,8 @@ public struct ConversationDecoder: Sendable {
     /// Which protocol a positive response belongs to. The request decides where the service ids differ
     /// (KWP 0x13/0x18 vs UDS 0x19; OBD modes 0x01-0x0A); for services both protocols share (0x10, 0x14,
     /// 0x3E...) the ECU's earlier answers decide, then UDS.
-    static func protocolOf(response: [UInt8], request: [UInt8]?, known: Set<DiagnosticProtocol>) -> DiagnosticProtocol? {
+    static func protocolOf(response: [UInt8], request: [UInt8]?, known: Set<DiagnosticProtocol>) -> DiagnosticProtocol?
+    {
         let service = request?.first ?? (response[0] & ~0x40)
         switch service {
         case 0x01...0x0A: return .obd
@@ -233,7 +236,9 @@ public struct ConversationDecoder: Sendable {
             return .kwp
         case 0x10:
             // Toyota KWP ECUs answer 0x5F (and 0x81-0x8x) sessions; UDS sessions are 0x01-0x7F with P2 timing.
-            if response.count == 2 || (response.count >= 2 && response[1] >= 0x81) { return known.contains(.uds) ? .uds : .kwp }
+            if response.count == 2 || (response.count >= 2 && response[1] >= 0x81) {
+                return known.contains(.uds) ? .uds : .kwp
+            }
             return .uds
         default:
             if known.contains(.kwp) && !known.contains(.uds) { return .kwp }
@@ -282,7 +287,9 @@ public struct ConversationDecoder: Sendable {
                 kwpStatuses: response.records.map(\.status))
         case .readECUIdentificationResponse(let response):
             let value = response.text ?? Hex.spaced(response.data)
-            withReport(address) { $0.identification["kwpIdentification" + Hex.string(response.option, digits: 2)] = value }
+            withReport(address) {
+                $0.identification["kwpIdentification" + Hex.string(response.option, digits: 2)] = value
+            }
         case .startDiagnosticSessionResponse:
             if message.payload.count >= 2 { withReport(address) { $0.activeSession = message.payload[1] } }
         default:
@@ -328,7 +335,8 @@ public struct ConversationDecoder: Sendable {
     static let identificationKeys: [UInt16: String] = [
         0xF190: "vin", 0xF181: "applicationSoftware", 0xF188: "ecuSoftwareNumber", 0xF189: "softwareVersion",
         0xF18C: "serialNumber", 0xF187: "sparePartNumber", 0xF18A: "supplier", 0xF197: "systemName",
-        0xF180: "bootSoftware", 0xF191: "ecuHardwareNumber", 0xF193: "hardwareVersion", 0xF195: "supplierSoftwareVersion",
+        0xF180: "bootSoftware", 0xF191: "ecuHardwareNumber", 0xF193: "hardwareVersion",
+        0xF195: "supplierSoftwareVersion",
     ]
 
     private mutating func addDTCs(
@@ -362,7 +370,9 @@ public struct ConversationDecoder: Sendable {
         }
     }
 
-    private mutating func recordNegative(_ address: ECUAddress, serviceID: UInt8, code: NegativeResponseCode, at time: Duration?) {
+    private mutating func recordNegative(
+        _ address: ECUAddress, serviceID: UInt8, code: NegativeResponseCode, at time: Duration?
+    ) {
         let kept = limits.negativeResponsesKeptPerECU
         withReport(address) { report in
             guard report.negativeResponses.count < kept else { return }

@@ -22,7 +22,9 @@ public struct ECUAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// with its presence) fit in 64 bits, so equal addresses hash alike and a decoder's per-message lookups
     /// feed the hasher once.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(Self.key(requestID) << 34 | Self.key(responseID) << 4 ^ UInt64(extendedAddress.map { 0x100 | UInt16($0) } ?? 0))
+        hasher.combine(
+            Self.key(requestID) << 34 | Self.key(responseID) << 4
+                ^ UInt64(extendedAddress.map { 0x100 | UInt16($0) } ?? 0))
     }
 
     private static func key(_ id: CANIdentifier) -> UInt64 { UInt64(id.value) << 1 | (id.isExtended ? 1 : 0) }
@@ -43,6 +45,8 @@ public struct ECUAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     public static func < (lhs: ECUAddress, rhs: ECUAddress) -> Bool {
-        (lhs.requestID, lhs.extendedAddress ?? 0, lhs.responseID) < (rhs.requestID, rhs.extendedAddress ?? 0, rhs.responseID)
+        (lhs.requestID, lhs.extendedAddress ?? 0, lhs.responseID) < (
+            rhs.requestID, rhs.extendedAddress ?? 0, rhs.responseID
+        )
     }
 }

@@ -73,7 +73,9 @@ public struct LogDecoder: Sendable {
             buckets["rejected.undecodablePayload"] = undecodable.data + undecodable.flowControl
         }
         if statistics.pendingFrames > 0 { buckets["pending"] = statistics.pendingFrames }
-        for (reason, count) in statistics.rejectedFrames where count > 0 { buckets["rejected." + reason.rawValue] = count }
+        for (reason, count) in statistics.rejectedFrames where count > 0 {
+            buckets["rejected." + reason.rawValue] = count
+        }
         summary.frameBuckets = buckets
         summary.errorFrames = errorFrames
         return conversations.report(summary: summary, busFaultSeen: busFaultSeen)

@@ -79,7 +79,9 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var knowledgeBaseOptions: KnowledgeBaseOptions
 
     func validate() throws {
-        if payload == nil && input == nil { throw ValidationError("Give a log file (or - for standard input), or --payload HEX.") }
+        if payload == nil && input == nil {
+            throw ValidationError("Give a log file (or - for standard input), or --payload HEX.")
+        }
         if payload != nil && input != nil { throw ValidationError("Give either a log file or --payload, not both.") }
         if let payload, Hex.bytes(payload).map({ !$0.isEmpty }) != true {
             throw ValidationError("--payload takes hex bytes, such as \"59 02 FF 95 C4 00 09\".")
@@ -115,12 +117,14 @@ struct DecodeCommand: ParsableCommand {
 
     /// The reader for `path`: one ``LogReader``, or a ``ChunkedLogReader`` when the file is a plain candump
     /// log and more than one thread is wanted (or `cuts` are given, for tests).
-    private func openInput(_ path: String, options: LogReader.Options, cuts: [Int]?) throws(LogError) -> any FrameInput {
+    private func openInput(_ path: String, options: LogReader.Options, cuts: [Int]?) throws(LogError) -> any FrameInput
+    {
         let reader = try LogReader(path: path, options: options)
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let threads = jobs.map { $0 == 0 ? cores : $0 } ?? cores
         var info = stat()
-        guard path != "-", !logInput.strict, reader.format == .candumpLog, !reader.isCompressed, threads > 1 || cuts != nil,
+        guard path != "-", !logInput.strict, reader.format == .candumpLog, !reader.isCompressed,
+            threads > 1 || cuts != nil,
             stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG
         else { return reader }
         let size = Int(info.st_size)
@@ -235,16 +239,20 @@ struct DecodeCommand: ParsableCommand {
 
         let knowledgeBase = noAdvice ? nil : try knowledgeBaseOptions.load()
         let plan = knowledgeBase.map { Triage(knowledgeBase: $0).plan(for: report.vehicleFindings) }
-        let input = ["file": reader.name, "format": reader.format.shortName, "compressed": reader.isCompressed ? "gzip" : "no"]
+        let input = [
+            "file": reader.name, "format": reader.format.shortName, "compressed": reader.isCompressed ? "gzip" : "no",
+        ]
         switch format {
         case .json:
             let renderer = InterpretationRenderer(width: 80)
-            let document = DiagnosticReportJSON(report: report, input: input, advice: plan.map { renderer.jsonDocument($0) })
+            let document = DiagnosticReportJSON(
+                report: report, input: input, advice: plan.map { renderer.jsonDocument($0) })
             output(document.text())
         case .jsonl:
             break  // written above, record by record
         case .text:
-            let title = "cardiag decode: \(reader.name) (\(reader.format.shortName)\(reader.isCompressed ? ", gzip" : ""))"
+            let title =
+                "cardiag decode: \(reader.name) (\(reader.format.shortName)\(reader.isCompressed ? ", gzip" : ""))"
             output(report.text(title: title))
             if let knowledgeBase, let plan {
                 let renderer = InterpretationRenderer(width: terminal.columns)

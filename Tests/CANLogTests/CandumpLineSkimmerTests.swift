@@ -110,7 +110,8 @@ import Testing
     ) throws -> Outcome {
         let options = LogReader.Options(
             format: format, maximumLineLength: maximumLineLength, selection: selection)
-        let reader = try LogReader(source: MemoryByteSource(bytes, chunkSize: chunkSize), name: "test", options: options)
+        let reader = try LogReader(
+            source: MemoryByteSource(bytes, chunkSize: chunkSize), name: "test", options: options)
         var frames: [CANFrame] = []
         var passedOver = 0
         while let frame = try reader.next() {
@@ -181,7 +182,8 @@ import Testing
                 let position = Int(random.next() % UInt64(line.count + 1))
                 switch random.next() % 3 {
                 case 0 where position < line.count: line.remove(at: position)
-                case 1 where position < line.count: line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1 where position < line.count:
+                    line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
                 default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
                 }
             }
@@ -200,14 +202,20 @@ import Testing
     /// A pcap (microsecond, big-endian can_id, LINKTYPE_CAN_SOCKETCAN) of `records`: can_id, length, flags,
     /// data bytes captured.
     static func pcap(_ records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)]) -> [UInt8] {
-        var bytes: [UInt8] = [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 4, 0, 227, 0, 0, 0]
+        var bytes: [UInt8] =
+            [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 4, 0, 227, 0, 0, 0]
         for (index, record) in records.enumerated() {
             func little(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
             let packet =
-                [UInt8(record.id >> 24), UInt8(truncatingIfNeeded: record.id >> 16), UInt8(truncatingIfNeeded: record.id >> 8),
-                 UInt8(truncatingIfNeeded: record.id), record.length, record.flags, 0, 0]
+                [
+                    UInt8(record.id >> 24), UInt8(truncatingIfNeeded: record.id >> 16),
+                    UInt8(truncatingIfNeeded: record.id >> 8),
+                    UInt8(truncatingIfNeeded: record.id), record.length, record.flags, 0, 0,
+                ]
                 + (0..<record.captured).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ index) }
-            bytes += little(1_700_000_000 + UInt32(index / 3)) + little(UInt32(index % 3) * 400_000 + (index % 5 == 4 ? 0 : 7))
+            bytes +=
+                little(1_700_000_000 + UInt32(index / 3))
+                + little(UInt32(index % 3) * 400_000 + (index % 5 == 4 ? 0 : 7))
             bytes += little(UInt32(packet.count)) + little(UInt32(packet.count)) + packet
         }
         return bytes
@@ -335,7 +343,8 @@ struct SplitMix64 {
                 let position = Int(random.next() % UInt64(line.count + 1))
                 switch random.next() % 3 {
                 case 0 where position < line.count: line.remove(at: position)
-                case 1 where position < line.count: line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1 where position < line.count:
+                    line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
                 default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
                 }
             }
@@ -346,7 +355,8 @@ struct SplitMix64 {
         for chunkSize in [nil, 13] as [Int?] {
             #expect(
                 try CandumpLineSkimmerTests.read(
-                    text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection) == expected)
+                    text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
+                    == expected)
         }
     }
 }

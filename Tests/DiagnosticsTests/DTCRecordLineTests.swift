@@ -23,7 +23,10 @@ import Testing
     ]
 
     static let ecus: [(ECUAddress, String?)] = [
-        (ECUAddress(requestID: .standard(0x750)!, responseID: .standard(0x758)!, extendedAddress: 0xC7), "Telematics (DCM)"),
+        (
+            ECUAddress(requestID: .standard(0x750)!, responseID: .standard(0x758)!, extendedAddress: 0xC7),
+            "Telematics (DCM)"
+        ),
         (ECUAddress(requestID: .standard(0x7E0)!, responseID: .standard(0x7E8)!), nil),
         (ECUAddress(requestID: .extended(0x18DA_10F1)!, responseID: .extended(0x18DA_F110)!), "Body \"B\" / 2\\x"),
         (ECUAddress(requestID: .standard(0x7E1)!, responseID: .standard(0x7E9)!), "tab\there"),
@@ -35,7 +38,8 @@ import Testing
             for (ecu, name) in Self.ecus {
                 for (source, service) in [(DiagnosticProtocol.uds, "19 02"), (.kwp, "18"), (.obd, "03")] {
                     let record = DTCRecord(
-                        dtc: dtc, source: source, service: service, timestamp: Self.timestamps[timestampIndex], ecu: ecu)
+                        dtc: dtc, source: source, service: service, timestamp: Self.timestamps[timestampIndex], ecu: ecu
+                    )
                     let expected = DiagnosticReportJSON.encode(DTCRecordJSON(record, ecuName: name), pretty: false)
                     #expect(DiagnosticReportJSON.line(for: record, ecuName: name) == expected)
                 }
@@ -53,11 +57,13 @@ import Testing
             dtcs.append(DiagnosticTroubleCode(code: code, failureType: FailureType(rawValue: UInt8(byte))))
             dtcs.append(
                 DiagnosticTroubleCode(
-                    udsHigh: UInt8(byte), middle: 0x5A, low: UInt8(byte ^ 0xA5), status: DTCStatus(rawValue: UInt8(byte))))
+                    udsHigh: UInt8(byte), middle: 0x5A, low: UInt8(byte ^ 0xA5),
+                    status: DTCStatus(rawValue: UInt8(byte))))
         }
         for (index, dtc) in dtcs.enumerated() {
             let record = DTCRecord(
-                dtc: dtc, source: source, service: "19 02", timestamp: .microseconds(1_700_000_000_000_000 + index * 230),
+                dtc: dtc, source: source, service: "19 02",
+                timestamp: .microseconds(1_700_000_000_000_000 + index * 230),
                 ecu: ecu)
             let expected = DiagnosticReportJSON.encode(DTCRecordJSON(record, ecuName: "Body"), pretty: false)
             #expect(DiagnosticReportJSON.line(for: record, ecuName: "Body") == expected)
@@ -85,7 +91,8 @@ import Testing
         for (step, timestampIndex) in sequence.enumerated() {
             let (ecu, name) = Self.ecus[(step / 2) % Self.ecus.count]  // two records per ECU in a row
             let record = DTCRecord(
-                dtc: Self.dtcs[step % Self.dtcs.count], source: step % 5 == 4 ? .kwp : .uds, service: step % 3 == 2 ? "18" : "19 02",
+                dtc: Self.dtcs[step % Self.dtcs.count], source: step % 5 == 4 ? .kwp : .uds,
+                service: step % 3 == 2 ? "18" : "19 02",
                 timestamp: Self.timestamps[timestampIndex], ecu: ecu)
             writer.append(record, ecuName: name, to: &written)
             written.append(0x0A)

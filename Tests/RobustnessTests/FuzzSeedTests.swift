@@ -25,7 +25,8 @@ import Testing
         var time = frames.first?.timestamp ?? .zero
         for frame in frames {
             let read = input.frame(at: &time)
-            #expect(read.id == frame.id && read.kind == frame.kind && read.data == frame.data, "\(frame) read as \(read)")
+            #expect(
+                read.id == frame.id && read.kind == frame.kind && read.data == frame.data, "\(frame) read as \(read)")
             if let stamp = frame.timestamp, stamp - (frames.first?.timestamp ?? .zero) < .seconds(60) {
                 // Steps under 128 ms are kept to the millisecond; rounding down accumulates at most 1 ms a frame.
                 #expect(time <= stamp + .milliseconds(1))

@@ -35,9 +35,11 @@ import Testing
         func record() throws -> DTCRecord {
             let code = try #require(DTCCode(code))
             let dtc = DiagnosticTroubleCode(
-                code: code, failureType: failureType.map(FailureType.init(rawValue:)), status: status.map(DTCStatus.init(rawValue:)))
+                code: code, failureType: failureType.map(FailureType.init(rawValue:)),
+                status: status.map(DTCStatus.init(rawValue:)))
             let spelled = try #require(DiagnosticTroubleCode(text))
-            #expect(spelled.code == dtc.code && spelled.failureType == dtc.failureType, "\(text) is not the line's code")
+            #expect(
+                spelled.code == dtc.code && spelled.failureType == dtc.failureType, "\(text) is not the line's code")
             let address = ECUAddress(
                 requestID: try #require(Self.id(ecu.requestId)), responseID: try #require(Self.id(ecu.responseId)),
                 extendedAddress: ecu.extendedAddress)
@@ -53,7 +55,8 @@ import Testing
 
     static func logs() -> [String] {
         let folder = FuzzRegressionTests.root.appendingPathComponent("Fixtures/decode").path
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".log") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".log") }
+            .sorted()
             .map { "Fixtures/decode/" + $0 } + ["Fixtures/demo/toyota-dcm-b15c4.log"]
     }
 

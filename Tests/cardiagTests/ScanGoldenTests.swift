@@ -25,7 +25,8 @@ import Testing
         }
         #expect(
             run.transcript == expected,
-            "\(name) differs from Fixtures/golden/scan/\(name).txt (this run's output: .build/golden-actual/scan-\(name).txt)")
+            "\(name) differs from Fixtures/golden/scan/\(name).txt (this run's output: .build/golden-actual/scan-\(name).txt)"
+        )
         return raw
     }
 
@@ -58,8 +59,10 @@ import Testing
     func genericFunctional() throws {
         let run = try Self.check(
             "scan-generic-three-ecus",
-            ["scan", "--scenario", "Fixtures/scenarios/generic-obd-three-ecus.json", "--profile", "generic",
-                "--no-advice"] + Self.deterministic)
+            [
+                "scan", "--scenario", "Fixtures/scenarios/generic-obd-three-ecus.json", "--profile", "generic",
+                "--no-advice",
+            ] + Self.deterministic)
         #expect(run.status == 0)
         #expect(run.stdout.contains("P0700"))
     }
@@ -68,8 +71,10 @@ import Testing
     func silentDCM() throws {
         let run = try Self.check(
             "scan-dcm-silent",
-            ["scan", "--scenario", "Fixtures/scenarios/toyota-dcm-silent.json", "--ecus", "750:C7,750:5F,7E0",
-                "--no-advice"] + Self.deterministic)
+            [
+                "scan", "--scenario", "Fixtures/scenarios/toyota-dcm-silent.json", "--ecus", "750:C7,750:5F,7E0",
+                "--no-advice",
+            ] + Self.deterministic)
         #expect(run.status == 0)
     }
 
@@ -82,10 +87,13 @@ import Testing
                 + Self.deterministic)
         #expect(run.status == 0)
         #expect(run.stdout.contains("Discovery: 3 ECUs found with "))
-        let table = run.stdout.split(separator: "\n").prefix { !$0.hasPrefix("3 ECUs asked") }.filter { $0.contains(" UDS ") }
-        #expect(table.map { String($0.prefix(30)) } == [
-            "Central gateway   750/758 [5F]", "Telematics (DCM)  750/758 [C7]", "Engine (ECM)      7E0/7E8     ",
-        ])
+        let table = run.stdout.split(separator: "\n").prefix { !$0.hasPrefix("3 ECUs asked") }.filter {
+            $0.contains(" UDS ")
+        }
+        #expect(
+            table.map { String($0.prefix(30)) } == [
+                "Central gateway   750/758 [5F]", "Telematics (DCM)  750/758 [C7]", "Engine (ECM)      7E0/7E8     ",
+            ])
     }
 
     @Test("clear without --yes prints the plan, sends nothing, exits 1")
@@ -104,7 +112,8 @@ import Testing
     @Test("monitor --input -: from standard input")
     func monitorStdin() throws {
         let run = try Self.check(
-            "monitor-obd-stdin", ["monitor", "--input", "-", "--profile", "generic"], stdin: "Fixtures/decode/obd-modes.log")
+            "monitor-obd-stdin", ["monitor", "--input", "-", "--profile", "generic"],
+            stdin: "Fixtures/decode/obd-modes.log")
         #expect(run.status == 0)
     }
 

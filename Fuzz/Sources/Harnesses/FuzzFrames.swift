@@ -90,7 +90,10 @@ extension FuzzInput {
             bytes += [kindBits, UInt8(index)]
         } else if frame.id.isExtended {
             let value = frame.id.value
-            bytes += [0xC0 | kindBits, UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+            bytes += [
+                0xC0 | kindBits, UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF),
+                UInt8(value & 0xFF),
+            ]
         } else {
             bytes += [0x80 | kindBits, UInt8(frame.id.value >> 8), UInt8(frame.id.value & 0xFF)]
         }

@@ -47,7 +47,9 @@ package struct Harness: Sendable {
         var all = seeds
         let folder = root + "/" + Self.frameSeedFolder
         for file in Self.files(in: folder) where file.hasSuffix(".log") {
-            guard let reader = try? LogReader(path: folder + "/" + file), let frames = try? reader.readAll() else { continue }
+            guard let reader = try? LogReader(path: folder + "/" + file), let frames = try? reader.readAll() else {
+                continue
+            }
             all += seedsFromFrames(frames)
         }
         return all
@@ -58,7 +60,9 @@ package struct Harness: Sendable {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if !name.hasPrefix(".") { names.append(name) }
         }
         return names.sorted()
@@ -218,7 +222,9 @@ package struct Harness: Sendable {
     static func reassemblerSeeds(_ frames: [CANFrame]) -> [[UInt8]] {
         var seeds: [[UInt8]] = []
         // Address choice, classic format checking padding, the largest limit, BS 0, STmin 0, a 1 s timeout.
-        for (addressChoice, id, addressByte) in [(UInt8(2), CANIdentifier.standard(0x758)!, UInt8?(0xC7)), (0, .standard(0x7E8)!, nil)] {
+        for (addressChoice, id, addressByte) in [
+            (UInt8(2), CANIdentifier.standard(0x758)!, UInt8?(0xC7)), (0, .standard(0x7E8)!, nil),
+        ] {
             var seed: [UInt8] = [addressChoice, 0, 0, 0xFF, 0xFF, 0, 0, 250]
             var previous = frames.first?.timestamp ?? .zero
             var count = 0
@@ -240,7 +246,9 @@ package struct Harness: Sendable {
         var tracker = ISOTPFlowTracker()
         var payloads: [[UInt8]] = []
         for frame in frames {
-            if let message = tracker.feed(frame), !payloads.contains(message.payload) { payloads.append(message.payload) }
+            if let message = tracker.feed(frame), !payloads.contains(message.payload) {
+                payloads.append(message.payload)
+            }
         }
         return payloads
     }

@@ -15,7 +15,9 @@ let selected: Harness = {
         let digits = Array("0123456789abcdef")
         let root = getenv("CARDIAG_FUZZ_ROOT").map { String(cString: $0) }
         for harness in Harness.all {
-            let seeds = (root.map { harness.seeds(fromLogsUnder: $0) } ?? harness.seeds).map { String($0.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }) }
+            let seeds = (root.map { harness.seeds(fromLogsUnder: $0) } ?? harness.seeds).map {
+                String($0.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+            }
             let folders = harness.seedFolders.isEmpty ? "-" : harness.seedFolders.joined(separator: ",")
             print("\(harness.name) \(folders) \(seeds.isEmpty ? "-" : seeds.joined(separator: ","))")
         }
