@@ -43,6 +43,9 @@ public struct CandumpLogParser: LogLineParser {
         return .frame(frame)
     }
 
+    /// The interface name for `bytes`, from the same cache `parse(line:)` uses.
+    mutating func interface(for bytes: UnsafeRawBufferPointer) -> String { interfaces.name(for: bytes) }
+
     /// The fast path for a frame the reader will not hand out: when `raw` is a well-formed classic data frame
     /// in the plain shape (`(seconds.fraction) name ID#hexpairs`, an optional direction) on an id `selection`
     /// does not contain, its timestamp; otherwise nil, and the line goes through ``parse(line:)``.
@@ -50,9 +53,6 @@ public struct CandumpLogParser: LogLineParser {
     /// Every line this accepts, ``parse(line:)`` accepts too, as a classic data frame with that id and
     /// timestamp: it uses the same cursor steps and gives up (returns nil) at anything else — dotted or FD
     /// data, remote and error frames, raw DLCs, malformed input — so errors and counts do not change.
-    /// The interface name for `bytes`, from the same cache `parse(line:)` uses.
-    mutating func interface(for bytes: UnsafeRawBufferPointer) -> String { interfaces.name(for: bytes) }
-
     @inline(__always)
     func skim(line raw: UnsafeRawBufferPointer, selection: FrameSelection) -> Duration? {
         let line = raw.droppingCarriageReturn

@@ -18,9 +18,8 @@ public struct ECUAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.extendedAddress = extendedAddress
     }
 
-    /// Hashes the three fields as one word: two ids (29 bits and a format bit each) and the sub-address (9 bits
-    /// with its presence) fit in 64 bits, so equal addresses hash alike and a decoder's per-message lookups
-    /// feed the hasher once.
+    /// Hashes the three fields folded into one word (each id's 29 bits and format bit, the sub-address and its
+    /// presence), so that a decoder's per-message lookups feed the hasher once.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(
             Self.key(requestID) << 34 | Self.key(responseID) << 4
