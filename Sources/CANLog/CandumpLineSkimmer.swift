@@ -311,10 +311,7 @@ struct CandumpLineSkimmer {
             guard digits & stampBytes == stampDigits, line[point] == 0x2E, line[close] == 0x29,
                 line[close + 1] == 0x20, CandumpLineSkimmer.word(line + nameStart) & namePositions == name
             else { return nil }
-            let key = Key(
-                high: (CandumpLineSkimmer.word(line + 1) & stampPositions.0).byteSwapped,
-                middle: (CandumpLineSkimmer.word(line + 9) & stampPositions.1).byteSwapped,
-                low: (CandumpLineSkimmer.word(line + 17) & stampPositions.2).byteSwapped)
+            let key = key(line)
             // A 3-digit id and data read from the bits while they lie within the 48 bytes; the rest word by word.
             if (~(hex >> UInt64(idStart))).trailingZeroBitCount == 3, line[idStart + 3] == 0x23 {
                 let value = CandumpLineSkimmer.hexValue3(CandumpLineSkimmer.word(line + idStart))

@@ -178,15 +178,7 @@ import Testing
         var text: [UInt8] = []
         for index in 0..<4000 {
             var line = index % 3 == 0 ? Array("(1700000000.18DA\(index)) can0 18DAF1C7#0659".utf8) : template
-            for _ in 0..<Int(random.next() % 4) {
-                let position = Int(random.next() % UInt64(line.count + 1))
-                switch random.next() % 3 {
-                case 0 where position < line.count: line.remove(at: position)
-                case 1 where position < line.count:
-                    line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
-                default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
-                }
-            }
+            SplitMix64.mutate(&line, from: alphabet, using: &random)
             text += line + [0x0A]
         }
         let expected = try Self.read(text, chunkSize: nil, selection: nil)
@@ -339,15 +331,7 @@ struct SplitMix64 {
         var text = Array(Self.header.utf8)
         for index in 0..<4000 {
             var line = templates[index % templates.count]
-            for _ in 0..<Int(random.next() % 4) {
-                let position = Int(random.next() % UInt64(line.count + 1))
-                switch random.next() % 3 {
-                case 0 where position < line.count: line.remove(at: position)
-                case 1 where position < line.count:
-                    line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
-                default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
-                }
-            }
+            SplitMix64.mutate(&line, from: alphabet, using: &random)
             text += line + [0x0A]
         }
         let expected = try CandumpLineSkimmerTests.read(text, format: .gvretCSV, chunkSize: nil, selection: nil)
@@ -357,6 +341,21 @@ struct SplitMix64 {
                 try CandumpLineSkimmerTests.read(
                     text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
                     == expected)
+        }
+    }
+}
+
+extension SplitMix64 {
+    /// Up to three random edits of `line` (a byte removed, replaced or inserted from `alphabet`), the same for
+    /// a given generator state.
+    static func mutate(_ line: inout [UInt8], from alphabet: [UInt8], using random: inout SplitMix64) {
+        for _ in 0..<Int(random.next() % 4) {
+            let position = Int(random.next() % UInt64(line.count + 1))
+            switch random.next() % 3 {
+            case 0 where position < line.count: line.remove(at: position)
+            case 1 where position < line.count: line[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+            default: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+            }
         }
     }
 }
