@@ -210,6 +210,53 @@ public struct GVRETCSVParser: LogLineParser {
         return .microseconds(microseconds)
     }
 
+    /// The layout of `line`, a line ``skim(line:selection:)`` has just passed over, for ``GVRETLineSkimmer``; nil
+    /// when the line is longer than a shape describes.
+    func skimShape(of line: UnsafeRawBufferPointer) -> GVRETLineSkimmer.Shape? {
+        guard let columns, columns.timestamp == 0, line.count <= GVRETLineSkimmer.maximumLength else { return nil }
+        var shape = GVRETLineSkimmer.Shape(length: line.count)
+        func mark(_ places: Range<Int>, in bits: inout UInt64) {
+            for place in places { bits |= 1 << UInt64(place) }
+        }
+        var dataLength = 0
+        var column = 0
+        var index = 0
+        while true {
+            let start = index
+            while index < line.count, line[index] != 0x2C { index += 1 }
+            switch column {
+            case columns.timestamp:
+                mark(start..<index, in: &shape.decimal)
+                shape.stampDigits = index - start
+            case columns.id:
+                let field = UnsafeRawBufferPointer(rebasing: line[start..<index])
+                shape.idStart = field.hasPrefix("0x", ignoringCase: true) ? start + 2 : start
+                shape.idDigits = index - shape.idStart
+                mark(shape.idStart..<index, in: &shape.hex)
+            case columns.extended:
+                let field = UnsafeRawBufferPointer(rebasing: line[start..<index])
+                shape.isExtended = field.equals("true", ignoringCase: true) || field.equals("1")
+            case columns.bus:
+                mark(start..<index, in: &shape.decimal)
+            case columns.length:
+                for offset in start..<index { dataLength = dataLength * 10 + Int(line[offset] - 0x30) }
+            default:
+                if columns.firstData >= 0, column >= columns.firstData, column - columns.firstData < dataLength {
+                    mark(start..<index, in: &shape.hex)
+                }
+            }
+            column += 1
+            if index >= line.count { break }
+            index += 1  // ','
+        }
+        let variable = shape.decimal | shape.hex
+        for place in 0..<line.count {
+            shape.bytes[place / 8] |= UInt64(line[place]) << UInt64(8 * (place % 8))
+            if variable & (1 << UInt64(place)) == 0 { shape.fixed[place / 8] |= 0xFF << UInt64(8 * (place % 8)) }
+        }
+        return shape
+    }
+
     private static func header(_ line: UnsafeRawBufferPointer) throws(LineSyntaxError) -> Columns {
         var columns = Columns()
         var cursor = LineCursor(line)

@@ -106,6 +106,8 @@ public final class LogReader {
     private var discardingLongLine = false
     /// The shape of the last line the candump skimmer read (see ``CandumpLineSkimmer/Shape``).
     private var skimmedShape = CandumpLineSkimmer.Shape()
+    /// The shape of the last GVRET CSV line passed over by the general path (see ``GVRETLineSkimmer``).
+    private var csvShape: GVRETLineSkimmer.Shape?
     /// The timestamp of the latest frame read (returned or passed over) that had one.
     public private(set) var lastTimestamp: Duration?
 
@@ -312,11 +314,26 @@ public final class LogReader {
                         interface: text.candumpLog.interface(for: selected.name))
                 }
             }
+            if let skimming, let shape = csvShape, !discardingLongLine, end - start >= GVRETLineSkimmer.window {
+                let run = GVRETLineSkimmer.run(
+                    over: UnsafeRawBufferPointer(start: buffer.baseAddress! + start, count: end - start), shape: shape,
+                    selection: skimming, previous: lastTimestamp)
+                if let latest = run.latest {
+                    start += run.consumed
+                    scanFrom = max(scanFrom, start)
+                    linesRead += run.lines
+                    framesPassedOver += run.lines
+                    timestampRegressions += run.regressions
+                    lastTimestamp = .microseconds(latest)
+                }
+            }
             guard let line = try nextLine() else { return nil }
             linesRead += 1
             if let skimming, !lineIsSelected, let timestamp = text.skim(line: line, selection: skimming) {
                 note(timestamp)
                 framesPassedOver += 1
+                // The next lines of a GVRET CSV log are most likely laid out like this one.
+                if format == .gvretCSV { csvShape = text.gvretCSV.skimShape(of: line) }
                 continue
             }
             do {

@@ -1,6 +1,7 @@
 import CANCore
-import CANLog
 import Testing
+
+@testable import CANLog
 
 /// The reader's fast path for frames a ``FrameSelection`` leaves out must change nothing but speed: a reader
 /// with a selection hands out exactly the frames a reader without one hands out and the selection keeps,
@@ -298,6 +299,29 @@ struct SplitMix64 {
         "1700000000000230",
         "",
         "Time Stamp,ID,Extended,Dir,Bus,LEN,D1,D2",
+        // The shape of the lines around them (checked as bytes, see GVRETLineSkimmer), one byte off.
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,0G,",
+        "1700000000000230,000001a0,false,Rx,0,8,10,08,2e,00,3f,00,00,0a,",
+        "17000000000002x0,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000050,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "0700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,False,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,falsE,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Tx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Rx,7,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Rx,0,9,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Rx,0,4,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000007E8,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000007FF,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,00000800,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,F00001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00;",
+        "1700000000000230;000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,\r",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,0,",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,000",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,,",
+        "1700000000000230,000001A0,false,Rx,0,8,10,08,2E,00,3F,00,00,00,\u{80}",
     ]
 
     static func log(around line: String) -> [UInt8] {
@@ -341,6 +365,58 @@ struct SplitMix64 {
                 try CandumpLineSkimmerTests.read(
                     text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
                     == expected)
+        }
+    }
+}
+
+/// Long stretches of lines in one layout, the way GVRET writes them, so that most lines go through the buffer-level
+/// skimmer (`GVRETLineSkimmer`); one line in four is edited at random (a fixed seed).
+@Suite struct GVRETLineSkimmerTests {
+    @Test func randomStretchesReadTheSameWithASelection() throws {
+        var random = SplitMix64(seed: 0x65E7)
+        let alphabet = Array("0123456789ABCDEFabcdefxX,truefalsRT \r".utf8) + [0x01, 0xC3]
+        let ids = ["000001A0", "000007E8", "000007FF", "00000800", "0000a1a0", "18DAF1C7", "18DBF1C7", "1FFFFFFF"]
+        let layouts: [(Int, String) -> String] = [
+            { "\(1_700_000_000_000_000 + $0),\($1),false,Rx,0,8,10,08,2E,00,3F,00,00,00," },
+            { "\(1_700_000_000_000_000 + $0),\($1),true,Rx,1,8,10,08,2E,00,3F,00,00,00,\r" },
+            { "\(1_700_000_000 + $0),0x\($1),1,Rx,2,3,1,08,2E" },
+            { "\($0),\($1),0,Rx,0,0,,,,,,,,," },
+        ]
+        var text = Array(GVRETCSVSelectionTests.header.utf8)
+        for stretch in 0..<120 {
+            let layout = layouts[stretch % layouts.count]
+            for _ in 0..<50 {
+                // Mostly rising timestamps, now and then an earlier one.
+                let time = 100_000 + stretch * 1_000 + Int(random.next() % 1_000)
+                var line = Array(layout(time, ids[Int(random.next() % UInt64(ids.count))]).utf8)
+                if random.next() % 4 == 0 { SplitMix64.mutate(&line, from: alphabet, using: &random) }
+                text += line + [0x0A]
+            }
+        }
+        let expected = try CandumpLineSkimmerTests.read(text, format: .gvretCSV, chunkSize: nil, selection: nil)
+        #expect(expected.skipped > 100 && expected.passedOver > 2000 && expected.timestampRegressions > 500)
+        for chunkSize in [nil, 13, 4096] as [Int?] {
+            #expect(
+                try CandumpLineSkimmerTests.read(
+                    text, format: .gvretCSV, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
+                    == expected)
+        }
+    }
+
+    /// The id read eight bytes at a time, against the byte-by-byte parser's value, for every length of id.
+    @Test func hexValuesReadEightBytesAtATime() {
+        var random = SplitMix64(seed: 0x8E8)
+        let digits = Array("0123456789ABCDEFabcdef".utf8)
+        for _ in 0..<2000 {
+            var bytes = (0..<8).map { _ in digits[Int(random.next() % UInt64(digits.count))] }
+            let count = Int(random.next() % 8) + 1
+            for index in count..<8 { bytes[index] = UInt8(truncatingIfNeeded: random.next()) }  // not the id's
+            var word: UInt64 = 0
+            for (index, byte) in bytes.enumerated() { word |= UInt64(byte) << UInt64(8 * index) }
+            let expected = bytes[..<count].reduce(UInt32(0)) {
+                $0 << 4 | UInt32(Int(String(UnicodeScalar($1)), radix: 16)!)
+            }
+            #expect(GVRETLineSkimmer.hexValue8(word) &>> UInt32(4 * (8 - count)) == expected, "\(bytes)")
         }
     }
 }

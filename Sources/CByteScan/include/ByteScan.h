@@ -1,6 +1,6 @@
-// Byte classes of 16 bytes at a time, for the candump skimmer's hot loop: one bit per byte, the first byte in
-// bit 0. `static inline`, so that Swift's importer inlines them into the loop; SSE2 where the compiler has it
-// (every x86-64), a plain loop elsewhere.
+// Byte classes of 16 bytes at a time, for the hot loops of the candump and GVRET CSV skimmers: one bit per byte,
+// the first byte in bit 0. `static inline`, so that Swift's importer inlines them into the loop; SSE2 where the
+// compiler has it (every x86-64), a plain loop elsewhere.
 #ifndef CARDIAG_BYTESCAN_H
 #define CARDIAG_BYTESCAN_H
 
@@ -43,6 +43,14 @@ static inline uint64_t cardiag_digit_bits48(const uint8_t *p, uint64_t *hex) {
     uint64_t digits = (uint64_t)cardiag_digit_bits16(p, &hex0) | (uint64_t)cardiag_digit_bits16(p + 16, &hex1) << 16
         | (uint64_t)cardiag_digit_bits16(p + 32, &hex2) << 32;
     *hex = (uint64_t)hex0 | (uint64_t)hex1 << 16 | (uint64_t)hex2 << 32;
+    return digits;
+}
+
+/// The digit and hex-digit bits of the 64 bytes at `p` (all must be readable).
+static inline uint64_t cardiag_digit_bits64(const uint8_t *p, uint64_t *hex) {
+    uint32_t hex3;
+    uint64_t digits = cardiag_digit_bits48(p, hex) | (uint64_t)cardiag_digit_bits16(p + 48, &hex3) << 48;
+    *hex |= (uint64_t)hex3 << 48;
     return digits;
 }
 
