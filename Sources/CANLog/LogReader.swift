@@ -427,6 +427,7 @@ public final class LogReader {
 
     private func nextPcapFrame() throws(LogError) -> CANFrame? {
         while true {
+            if let selection = options.selection { passOverPcapRecords(selection) }
             guard try ensure(16) else {
                 if end > start {
                     return try reportFatal(
@@ -449,11 +450,7 @@ public final class LogReader {
                         "pcap record is truncated (\(end - start - 16) of \(capturedLength) bytes)"))
             }
             recordsRead += 1
-            // A corrupt record may hold a fraction of a second of a million units or more: carry it into the
-            // seconds (as Duration arithmetic does) rather than overflow.
-            let timestamp =
-                Duration.seconds(Int64(seconds))
-                + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
+            let timestamp = pcapTimestamp(seconds, fraction)
             let packet = UnsafeRawBufferPointer(rebasing: buffer[(start + 16)..<(start + 16 + capturedLength)])
             if let selection = options.selection, packets.isPassedOver(packet, linkType: pcap.linkType, selection: selection) {
                 start += 16 + capturedLength
@@ -469,6 +466,57 @@ public final class LogReader {
             case .failure(let problem): try report(LogError(problem.code, at: recordLocation, problem.message))
             }
         }
+    }
+
+    /// Counts the whole records in the buffer, from `start`, that the general path below would pass over: SocketCAN
+    /// packets on ids the selection leaves out, once the byte order is settled, whose timestamps are in range (a
+    /// fraction below one second). Their timestamps are compared as (seconds, fraction) without making durations.
+    /// Stops at the first record it cannot settle, which the general path then reads.
+    private func passOverPcapRecords(_ selection: FrameSelection) {
+        guard pcap.linkType == .socketCAN, packets.lockedOrder != nil else { return }
+        let base = UnsafeRawPointer(buffer.baseAddress!)
+        let littleEndian = pcap.littleEndian
+        let unit: UInt32 = pcap.nanoseconds ? 1_000_000_000 : 1_000_000
+        let longest = options.maximumRecordLength - 16
+        func integer(_ offset: Int) -> UInt32 {
+            let value = base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return littleEndian ? UInt32(littleEndian: value) : UInt32(bigEndian: value)
+        }
+        var offset = start
+        var records = 0
+        var regressions = 0
+        var latest: UInt64 = 0
+        while end - offset >= 16 {
+            let capturedLength = Int(integer(offset + 8))
+            let fraction = integer(offset + 4)
+            guard capturedLength <= longest, end - offset - 16 >= capturedLength, fraction < unit,
+                packets.isPassedOver(
+                    UnsafeRawBufferPointer(start: base + offset + 16, count: capturedLength), linkType: .socketCAN,
+                    selection: selection)
+            else { break }
+            let seconds = integer(offset)
+            let key = UInt64(seconds) << 32 | UInt64(fraction)
+            if records > 0 {
+                if key < latest { regressions += 1 }
+            } else if let lastTimestamp, pcapTimestamp(seconds, fraction) < lastTimestamp {
+                regressions += 1
+            }
+            latest = key
+            records += 1
+            offset += 16 + capturedLength
+        }
+        guard records > 0 else { return }
+        start = offset
+        recordsRead += records
+        framesPassedOver += records
+        timestampRegressions += regressions
+        lastTimestamp = pcapTimestamp(UInt32(truncatingIfNeeded: latest >> 32), UInt32(truncatingIfNeeded: latest))
+    }
+
+    /// A pcap record's timestamp; a fraction of a second of a million units or more (in a corrupt record) is
+    /// carried into the seconds, as Duration arithmetic does, rather than overflow.
+    private func pcapTimestamp(_ seconds: UInt32, _ fraction: UInt32) -> Duration {
+        .seconds(Int64(seconds)) + (pcap.nanoseconds ? .nanoseconds(Int64(fraction)) : .microseconds(Int64(fraction)))
     }
 
     // MARK: pcapng

@@ -194,7 +194,12 @@ import Testing
 @Suite struct PcapSelectionTests {
     /// A pcap (microsecond, big-endian can_id, LINKTYPE_CAN_SOCKETCAN) of `records`: can_id, length, flags,
     /// data bytes captured.
-    static func pcap(_ records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)]) -> [UInt8] {
+    static func pcap(
+        _ records: [(id: UInt32, length: UInt8, flags: UInt8, captured: Int)],
+        time: (Int) -> (seconds: UInt32, fraction: UInt32) = {
+            (1_700_000_000 + UInt32($0 / 3), UInt32($0 % 3) * 400_000 + ($0 % 5 == 4 ? 0 : 7))
+        }
+    ) -> [UInt8] {
         var bytes: [UInt8] =
             [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 4, 0, 227, 0, 0, 0]
         for (index, record) in records.enumerated() {
@@ -206,9 +211,8 @@ import Testing
                     UInt8(truncatingIfNeeded: record.id), record.length, record.flags, 0, 0,
                 ]
                 + (0..<record.captured).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ index) }
-            bytes +=
-                little(1_700_000_000 + UInt32(index / 3))
-                + little(UInt32(index % 3) * 400_000 + (index % 5 == 4 ? 0 : 7))
+            let (seconds, fraction) = time(index)
+            bytes += little(seconds) + little(fraction)
             bytes += little(UInt32(packet.count)) + little(UInt32(packet.count)) + packet
         }
         return bytes
@@ -244,12 +248,25 @@ import Testing
             if random.next() % 8 == 0 { record.flags = UInt8(truncatingIfNeeded: random.next()) }
             records.append(record)
         }
-        let bytes = Self.pcap(records)
+        // Mostly rising timestamps; now and then an earlier one, an equal one, or a fraction of a second out of range.
+        let times = (0..<records.count).map { index -> (seconds: UInt32, fraction: UInt32) in
+            let fraction = UInt32(truncatingIfNeeded: random.next() % 1_000_000)
+            switch random.next() % 16 {
+            case 0: return (1_700_000_000 + UInt32(index / 4) - 1, fraction)
+            case 1: return (1_700_000_000 + UInt32(index / 4), 999_999 + UInt32(random.next() % 3_000_000))
+            case 2: return (UInt32.max, UInt32.max)
+            case 3, 4: return (1_700_000_000 + UInt32(index / 4), 0)
+            default: return (1_700_000_000 + UInt32(index / 4), fraction)
+            }
+        }
+        let bytes = Self.pcap(records, time: { times[$0] })
         let expected = try CandumpLineSkimmerTests.read(bytes, format: .pcap, chunkSize: nil, selection: nil)
-        #expect(expected.skipped > 100 && expected.passedOver > 1000)
-        let skimmed = try CandumpLineSkimmerTests.read(
-            bytes, format: .pcap, chunkSize: nil, selection: CandumpLineSkimmerTests.selection)
-        #expect(skimmed == expected)
+        #expect(expected.skipped > 100 && expected.passedOver > 1000 && expected.timestampRegressions > 500)
+        for chunkSize in [nil, 29, 4096] as [Int?] {
+            let skimmed = try CandumpLineSkimmerTests.read(
+                bytes, format: .pcap, chunkSize: chunkSize, selection: CandumpLineSkimmerTests.selection)
+            #expect(skimmed == expected)
+        }
     }
 }
 
